@@ -1,0 +1,115 @@
+//! The command line: one file per command, each a thin layer over the library.
+
+mod plan;
+mod ports;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use portplan::diag::{Failure, Style};
+use portplan::model::{LoadedModel, load_model};
+use portplan::plan::{Plan, build_plan};
+
+/// Exit statuses, as diff(1): 0 clean, 1 findings/drift/invalid data, 2 error.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_ERROR: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  portplan ports                      # the port map of ./portplan.yaml
+  portplan ports --format csv > ports.csv
+  portplan plan --model examples/monolithic.yaml
+  portplan schema --out schema/portplan.schema.json
+
+Exit status: 0 clean, 1 findings or drift, 2 error (bad model, bad flags, I/O).
+Colour only on a terminal, never when NO_COLOR is set.";
+
+/// One typed model of a Grafana Loki deployment; every port and address derived from it.
+#[derive(Parser)]
+#[command(name = "portplan", version, about, after_help = AFTER_HELP, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Ports(ports::Args),
+    Plan(plan::Args),
+    Schema(schema::Args),
+}
+
+/// `--model PATH`, shared by every command that reads the model.
+#[derive(clap::Args, Clone)]
+pub struct ModelArg {
+    /// The model file.
+    #[arg(
+        long,
+        short = 'm',
+        default_value = "portplan.yaml",
+        value_name = "PATH"
+    )]
+    pub model: PathBuf,
+}
+
+impl ModelArg {
+    /// Loads and resolves the model, printing any warnings to stderr.
+    pub fn plan(&self) -> Result<(LoadedModel, Plan), Failure> {
+        let lm = load_model(&self.model)?;
+        let plan = build_plan(&lm)?;
+        let style = Style::for_stderr();
+        for w in &plan.warnings {
+            eprint!("{}", w.render(Some(&lm.source), style));
+        }
+        Ok((lm, plan))
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Ports(a) => ports::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Schema(a) => schema::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprint!("{}", f.render(Style::for_stderr()));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically (temporary file + rename in the same folder).
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    portplan::fsutil::write_atomic(path, bytes)
+        .map_err(|e| Failure::plain(&path.display().to_string(), format!("cannot write: {e}")))
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        std::process::exit(i32::from(EXIT_CLEAN));
+    }
+}

@@ -1,0 +1,11 @@
+//! portplan: one typed model of a Grafana Loki deployment, and everything derived from it.
+//!
+//! Data flows one way: [`model`] (what the user wrote) -> [`plan`] (everything resolved) ->
+//! render / lint / drift -> output. The binary's `cli` layer only wires these together.
+
+pub mod diag;
+pub mod fsutil;
+pub mod model;
+pub mod plan;
+pub mod report;
+pub mod yaml;

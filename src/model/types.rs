@@ -1,0 +1,549 @@
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::{KubeVersion, Mode};
+
+/// One Loki deployment: the whole of `portplan.yaml`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "portplan model")]
+pub struct Model {
+    /// Helm release name; every Service is named `<release>-<component>`. A DNS-1035 label.
+    #[schemars(
+        regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"),
+        length(min = 1, max = 40)
+    )]
+    pub release: String,
+    /// Namespace the chart is installed into. A DNS-1035 label.
+    #[schemars(
+        regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"),
+        length(min = 1, max = 63)
+    )]
+    pub namespace: String,
+    /// Cluster DNS domain used in fully qualified Service names. Default `cluster.local`.
+    #[serde(default)]
+    pub cluster_domain: Option<String>,
+    /// Lowest Kubernetes version the deployment must run on. Default `"1.31"`.
+    #[serde(default)]
+    pub kube_version: Option<KubeVersion>,
+    /// Deployment mode: `monolithic` (alias `SingleBinary`), `simple-scalable` or `distributed`.
+    pub mode: Mode,
+    /// Port strategy. Default: `shared` (upstream's 3100/9095 for every component).
+    #[serde(default)]
+    pub ports: Option<PortLayout>,
+    /// Default `trafficDistribution` of every ClusterIP Service. Default `PreferClose`.
+    #[serde(default)]
+    pub traffic_distribution: Option<TrafficDistribution>,
+    /// Per-component settings, keyed by component name (`distributor`, `read`, `single-binary`, ...).
+    #[serde(default)]
+    pub components: BTreeMap<String, ComponentSettings>,
+    /// The nginx gateway in front of every mode.
+    #[serde(default)]
+    pub gateway: Option<GatewaySettings>,
+    /// The memcached caches.
+    #[serde(default)]
+    pub caches: Option<Caches>,
+    /// Memberlist (gossip ring) settings shared by all Loki pods.
+    #[serde(default)]
+    pub memberlist: Option<MemberlistSettings>,
+    /// Loki `limits_config` settings, with Loki's own key names.
+    #[serde(default)]
+    pub limits: Option<Limits>,
+    /// loki-canary, which writes and tails logs to prove the write and read paths work.
+    #[serde(default)]
+    pub canary: Option<CanarySettings>,
+    /// Loki schema periods, oldest first. Default: one tsdb/v13 period from 2024-04-01.
+    #[serde(default)]
+    pub schema_config: Option<Vec<SchemaPeriod>>,
+    /// Whether Loki accepts structured metadata (`limits_config.allow_structured_metadata`).
+    /// Default `true`; needs a tsdb v13 schema period.
+    #[serde(default)]
+    pub structured_metadata: Option<bool>,
+    /// Where Loki keeps chunks and indexes. Default (monolithic only): filesystem.
+    #[serde(default)]
+    pub storage: Option<Storage>,
+    /// Clients outside the chart whose configs portplan generates.
+    #[serde(default)]
+    pub clients: Option<Clients>,
+    /// Network zones (name -> CIDRs), exported with the port map for flow-log analysis.
+    #[serde(default)]
+    pub zones: BTreeMap<String, Vec<String>>,
+    /// Container images. Defaults pin versions known to work together.
+    #[serde(default)]
+    pub images: Option<Images>,
+}
+
+/// A TCP port, 1..65535.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Port(pub u16);
+
+impl fmt::Display for Port {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Port {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Port;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a port number from 1 to 65535")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Port, E> {
+                match u16::try_from(v) {
+                    Ok(p) if p > 0 => Ok(Port(p)),
+                    _ => Err(E::custom(format!(
+                        "{v} is not a port: ports are 1 to 65535"
+                    ))),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Port, E> {
+                match u64::try_from(v) {
+                    Ok(u) => self.visit_u64(u),
+                    Err(_) => Err(E::custom(format!(
+                        "{v} is not a port: ports are 1 to 65535"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Port, E> {
+                match v.trim().parse::<u64>() {
+                    Ok(n) => Err(E::custom(format!(
+                        "port must be a number, not the string \"{v}\"; write {n} without quotes"
+                    ))),
+                    Err(_) => Err(E::custom(format!(
+                        "`{v}` is not a port: ports are numbers from 1 to 65535"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Port {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Port".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "integer", "minimum": 1, "maximum": 65535 })
+    }
+}
+
+/// How ports are assigned to components.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PortLayout {
+    /// `shared`: every component on the same HTTP/gRPC ports (upstream's 3100/9095).
+    /// `per-component`: HTTP and gRPC base + the component's slot, so a port names its component.
+    #[serde(default)]
+    pub strategy: Option<PortStrategy>,
+    /// `shared` only: the HTTP port of every component. Default 3100.
+    #[serde(default)]
+    pub http: Option<Port>,
+    /// `shared` only: the gRPC port of every component. Default 9095.
+    #[serde(default)]
+    pub grpc: Option<Port>,
+    /// `per-component` only: HTTP port = httpBase + slot. Default 4100.
+    #[serde(default)]
+    pub http_base: Option<Port>,
+    /// `per-component` only: gRPC port = grpcBase + slot. Default 4200.
+    #[serde(default)]
+    pub grpc_base: Option<Port>,
+}
+
+/// Port strategy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PortStrategy {
+    Shared,
+    PerComponent,
+}
+
+/// A Service's `spec.trafficDistribution`, or `None` to leave it unset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TrafficDistribution {
+    /// Prefer endpoints in the client's zone (Kubernetes >= 1.30).
+    PreferClose,
+    /// Prefer endpoints in the same zone (Kubernetes >= 1.34).
+    PreferSameZone,
+    /// Prefer endpoints on the same node (Kubernetes >= 1.34).
+    PreferSameNode,
+    /// Leave `trafficDistribution` unset.
+    None,
+}
+
+impl TrafficDistribution {
+    /// The Kubernetes value, or `None` when the field is left unset.
+    pub fn api_value(self) -> Option<&'static str> {
+        match self {
+            TrafficDistribution::PreferClose => Some("PreferClose"),
+            TrafficDistribution::PreferSameZone => Some("PreferSameZone"),
+            TrafficDistribution::PreferSameNode => Some("PreferSameNode"),
+            TrafficDistribution::None => None,
+        }
+    }
+
+    /// The first Kubernetes minor version whose API accepts this value.
+    pub fn min_kube(self) -> Option<KubeVersion> {
+        match self {
+            TrafficDistribution::PreferClose => Some(KubeVersion::new(1, 30)),
+            TrafficDistribution::PreferSameZone | TrafficDistribution::PreferSameNode => {
+                Some(KubeVersion::new(1, 34))
+            }
+            TrafficDistribution::None => None,
+        }
+    }
+}
+
+/// Settings of one Loki component.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ComponentSettings {
+    /// Run this component. Only optional ones (query-scheduler, index-gateway, compactor, ruler) may be off.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// `per-component` strategy: the slot added to the HTTP and gRPC bases.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 999))]
+    pub slot: Option<u16>,
+    /// Explicit HTTP port (overrides the strategy).
+    #[serde(default)]
+    pub http: Option<Port>,
+    /// Explicit gRPC port (overrides the strategy).
+    #[serde(default)]
+    pub grpc: Option<Port>,
+    /// Pod replicas.
+    #[serde(default)]
+    #[schemars(range(max = 1000))]
+    pub replicas: Option<u32>,
+    /// Resource requests and limits.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// This component's Service `trafficDistribution`, overriding the default.
+    #[serde(default)]
+    pub traffic_distribution: Option<TrafficDistribution>,
+}
+
+/// Kubernetes resource requests and limits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<ResourceList>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<ResourceList>,
+}
+
+/// CPU and memory quantities, in Kubernetes notation (`250m`, `1Gi`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceList {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?m?$"))]
+    pub cpu: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"))]
+    pub memory: Option<String>,
+}
+
+/// The nginx gateway.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GatewaySettings {
+    /// HTTP port of the gateway's container and Service. Default 8080 (`shared`) or 4080 (`per-component`).
+    #[serde(default)]
+    pub port: Option<Port>,
+    #[serde(default)]
+    #[schemars(range(max = 1000))]
+    pub replicas: Option<u32>,
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    #[serde(default)]
+    pub traffic_distribution: Option<TrafficDistribution>,
+}
+
+/// The two memcached caches.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Caches {
+    /// The chunks cache.
+    #[serde(default)]
+    pub chunks: Option<CacheSettings>,
+    /// The query results cache.
+    #[serde(default)]
+    pub results: Option<CacheSettings>,
+}
+
+/// One memcached cache.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CacheSettings {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// memcached's listen port (`-p`), container port and Service port.
+    #[serde(default)]
+    pub port: Option<Port>,
+    /// Memory for items, in MiB (`-m`).
+    #[serde(default)]
+    #[schemars(range(min = 16, max = 1048576))]
+    pub memory_mb: Option<u32>,
+    /// Largest item memcached stores (`-I`), e.g. `5m`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[1-9][0-9]*[km]?$"))]
+    pub max_item_size: Option<String>,
+    /// Maximum simultaneous connections (`-c`).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 1000000))]
+    pub connection_limit: Option<u32>,
+    /// Port of the Prometheus memcached-exporter sidecar.
+    #[serde(default)]
+    pub exporter_port: Option<Port>,
+    #[serde(default)]
+    #[schemars(range(max = 1000))]
+    pub replicas: Option<u32>,
+    #[serde(default)]
+    pub traffic_distribution: Option<TrafficDistribution>,
+}
+
+/// Memberlist (gossip) settings.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberlistSettings {
+    /// Gossip port on every Loki pod. Default 7946.
+    #[serde(default)]
+    pub port: Option<Port>,
+}
+
+/// `limits_config` settings, named as in Loki's configuration reference.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Maximum tail requests per tenant. Loki's default is 10; each loki-canary pod holds one.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 100000))]
+    pub max_concurrent_tail_requests: Option<u32>,
+    /// How long logs are kept (`0s` = forever). Needs the compactor.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d|w|y)$"))]
+    pub retention_period: Option<String>,
+}
+
+/// loki-canary.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CanarySettings {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// `DaemonSet` (one pod per node, upstream's default) or `Deployment`.
+    #[serde(default)]
+    pub kind: Option<CanaryKind>,
+    /// Deployment only: pod replicas.
+    #[serde(default)]
+    #[schemars(range(max = 1000))]
+    pub replicas: Option<u32>,
+    /// How many canary pods run (for a DaemonSet, the node count). Each holds one tail request.
+    #[serde(default)]
+    #[schemars(range(max = 100000))]
+    pub expected_pods: Option<u32>,
+}
+
+/// How loki-canary runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum CanaryKind {
+    DaemonSet,
+    Deployment,
+}
+
+/// One Loki schema period.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SchemaPeriod {
+    /// First day of the period, `YYYY-MM-DD`.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub from: String,
+    /// Index store: `tsdb` or `boltdb-shipper`.
+    pub store: IndexStore,
+    /// Schema version, `v11`..`v13`.
+    pub schema: SchemaVersion,
+    /// Object store for this period. Default: the storage type.
+    #[serde(default)]
+    pub object_store: Option<StorageType>,
+    /// Index table prefix. Default `loki_index_`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+    pub index_prefix: Option<String>,
+}
+
+/// Loki index store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexStore {
+    Tsdb,
+    BoltdbShipper,
+}
+
+impl IndexStore {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndexStore::Tsdb => "tsdb",
+            IndexStore::BoltdbShipper => "boltdb-shipper",
+        }
+    }
+}
+
+/// Loki schema version.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SchemaVersion {
+    V11,
+    V12,
+    V13,
+}
+
+impl SchemaVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchemaVersion::V11 => "v11",
+            SchemaVersion::V12 => "v12",
+            SchemaVersion::V13 => "v13",
+        }
+    }
+}
+
+/// Chunk storage.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Storage {
+    /// `filesystem` (monolithic with one replica only), `s3`, `gcs` or `azure`.
+    #[serde(rename = "type")]
+    pub kind: StorageType,
+    /// Bucket (or container) names. Required for object stores.
+    #[serde(default)]
+    pub buckets: Option<Buckets>,
+    /// s3 only: the region.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-z0-9-]+$"))]
+    pub region: Option<String>,
+    /// s3 only: a custom endpoint (MinIO and friends), `host[:port]`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9.-]+(:[0-9]+)?$"))]
+    pub endpoint: Option<String>,
+}
+
+/// Storage backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageType {
+    Filesystem,
+    S3,
+    Gcs,
+    Azure,
+}
+
+impl StorageType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageType::Filesystem => "filesystem",
+            StorageType::S3 => "s3",
+            StorageType::Gcs => "gcs",
+            StorageType::Azure => "azure",
+        }
+    }
+}
+
+/// Bucket names.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Buckets {
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
+    pub chunks: String,
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
+    pub ruler: Option<String>,
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
+    pub admin: Option<String>,
+}
+
+/// Clients whose configs are generated next to the chart.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Clients {
+    /// Grafana Alloy writers (`loki.write` components).
+    #[serde(default)]
+    pub alloy: Vec<AlloyClient>,
+    /// Grafana datasources.
+    #[serde(default)]
+    pub grafana: Vec<GrafanaDatasource>,
+}
+
+/// Which Service a client talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Route {
+    /// Through the nginx gateway.
+    Gateway,
+    /// Straight to the component that serves the path (distributor for pushes, query-frontend
+    /// for queries; write/read or the single binary in the other modes).
+    Direct,
+}
+
+/// One Alloy `loki.write` component.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlloyClient {
+    /// Component label and file name (`alloy/<name>.alloy`). A DNS-1035 label.
+    #[schemars(regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub name: String,
+    /// `gateway` (default) or `direct`.
+    #[serde(default)]
+    pub via: Option<Route>,
+    /// Tenant sent as `X-Scope-OrgID`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,150}$"))]
+    pub tenant: Option<String>,
+}
+
+/// One Grafana datasource.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GrafanaDatasource {
+    /// Datasource name shown in Grafana.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9 _.()-]{0,99}$"))]
+    pub name: String,
+    /// `gateway` (default) or `direct`.
+    #[serde(default)]
+    pub via: Option<Route>,
+    /// Tenant sent as `X-Scope-OrgID`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,150}$"))]
+    pub tenant: Option<String>,
+    /// Make this the default datasource.
+    #[serde(default)]
+    pub is_default: Option<bool>,
+}
+
+/// Container images, `repository:tag`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Images {
+    #[serde(default)]
+    pub loki: Option<String>,
+    #[serde(default)]
+    pub gateway: Option<String>,
+    #[serde(default)]
+    pub memcached: Option<String>,
+    #[serde(default)]
+    pub memcached_exporter: Option<String>,
+    #[serde(default)]
+    pub canary: Option<String>,
+}

@@ -1,0 +1,279 @@
+//! The Plan: the model with every default filled and every cross-reference resolved.
+//!
+//! A `Plan` only exists when the model is consistent: ports are in range and do not collide,
+//! names are valid DNS labels, and every address one component uses to reach another is
+//! computed here, once. Templates, rules and reports read the Plan, never the raw model.
+
+mod checks;
+mod presets;
+mod quantity;
+mod resolve;
+mod summary;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::{CanaryKind, KubeVersion, Mode, PortStrategy, Resources};
+
+pub use quantity::{Cpu, Memory};
+pub use resolve::build_plan;
+pub use summary::{ResourceRow, ResourceSummary};
+
+/// Everything resolved. Serialised as-is for `portplan plan --format json` and as the context
+/// of every template.
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    /// The model's path as given on the command line; generated headers name it.
+    pub model_path: String,
+    pub release: String,
+    pub namespace: String,
+    pub cluster_domain: String,
+    pub kube_version: KubeVersion,
+    pub mode: Mode,
+    pub strategy: PortStrategy,
+    /// The default `trafficDistribution` of ClusterIP Services; `None` when unset or when the
+    /// Kubernetes version is too old for the field.
+    pub traffic_distribution: Option<&'static str>,
+    pub components: Vec<ComponentPlan>,
+    pub gateway: GatewayPlan,
+    pub caches: Vec<CachePlan>,
+    pub memberlist: MemberlistPlan,
+    pub canary: CanaryPlan,
+    pub limits: LimitsPlan,
+    pub schema_config: Vec<PeriodPlan>,
+    pub structured_metadata: bool,
+    pub storage: StoragePlan,
+    pub addresses: Addresses,
+    pub clients: ClientsPlan,
+    pub zones: Vec<ZonePlan>,
+    pub images: ImagesPlan,
+    /// Every port, as `portplan ports` lists it.
+    pub ports: Vec<PortEntry>,
+    /// Warnings found while resolving (the model is usable, but something was dropped).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The Services in front of one workload.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceNames {
+    /// ClusterIP Service, `<release>-<component>`.
+    pub name: String,
+    /// `<name>.<namespace>.svc.<cluster domain>`.
+    pub fqdn: String,
+    /// Headless Service for peer discovery, `<name>-headless`.
+    pub headless: String,
+    pub headless_fqdn: String,
+}
+
+/// One Loki workload.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComponentPlan {
+    /// Kebab-case name: `distributor`, `single-binary`, ...
+    pub name: &'static str,
+    /// Key in values.yaml: `distributor`, `singleBinary`, ...
+    pub values_key: &'static str,
+    /// Loki's `-target`.
+    pub target: &'static str,
+    /// `Deployment` or `StatefulSet`.
+    pub kind: &'static str,
+    pub replicas: u32,
+    pub http_port: u16,
+    pub grpc_port: u16,
+    pub service: ServiceNames,
+    pub resources: Resources,
+    /// This Service's `trafficDistribution` (the default unless overridden).
+    pub traffic_distribution: Option<&'static str>,
+    /// The override as values.yaml carries it (`null` = use the default).
+    pub traffic_distribution_override: Option<&'static str>,
+    pub slot: Option<u16>,
+}
+
+/// The nginx gateway.
+#[derive(Clone, Debug, Serialize)]
+pub struct GatewayPlan {
+    pub port: u16,
+    pub replicas: u32,
+    pub service: ServiceNames,
+    pub resources: Resources,
+    pub traffic_distribution: Option<&'static str>,
+    pub traffic_distribution_override: Option<&'static str>,
+    /// nginx upstreams, one per Loki path family.
+    pub upstreams: Vec<Upstream>,
+}
+
+/// Where the gateway proxies one family of paths.
+#[derive(Clone, Debug, Serialize)]
+pub struct Upstream {
+    /// What the upstream serves: `write`, `read`, `tail`, `ruler`, `compactor`.
+    pub role: &'static str,
+    pub endpoint: Endpoint,
+}
+
+/// One memcached cache.
+#[derive(Clone, Debug, Serialize)]
+pub struct CachePlan {
+    /// `chunks-cache` or `results-cache`.
+    pub name: &'static str,
+    /// `chunksCache` or `resultsCache`.
+    pub values_key: &'static str,
+    pub port: u16,
+    pub exporter_port: u16,
+    pub memory_mb: u32,
+    pub max_item_size: String,
+    pub connection_limit: u32,
+    pub replicas: u32,
+    pub service: ServiceNames,
+    pub resources: Resources,
+    pub traffic_distribution: Option<&'static str>,
+    pub traffic_distribution_override: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberlistPlan {
+    pub port: u16,
+    pub service: String,
+    pub fqdn: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CanaryPlan {
+    pub enabled: bool,
+    pub kind: CanaryKind,
+    /// Deployment replicas (0 for a DaemonSet).
+    pub replicas: u32,
+    /// How many canary pods are expected to run, when known.
+    pub expected_pods: Option<u32>,
+    pub port: u16,
+    pub resources: Resources,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LimitsPlan {
+    pub max_concurrent_tail_requests: u32,
+    pub retention_period: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PeriodPlan {
+    pub from: String,
+    pub store: &'static str,
+    pub schema: &'static str,
+    pub object_store: &'static str,
+    pub index_prefix: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StoragePlan {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub chunks_bucket: Option<String>,
+    pub ruler_bucket: Option<String>,
+    pub admin_bucket: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+/// A place one component (or client) connects to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    /// The component that listens there.
+    pub component: &'static str,
+    /// The Service host name (FQDN) dialled.
+    pub host: String,
+    pub port: u16,
+    /// The port's name on the container and Service.
+    pub port_name: &'static str,
+    /// Where Helm templates read the port: `.Values.queryFrontend.ports.grpc`.
+    pub values_path: String,
+    /// The address as the client writes it (`dns+host:port`, `http://host:port`, `host:port`).
+    pub address: String,
+}
+
+/// Every address one component uses to reach another.
+#[derive(Clone, Debug, Serialize)]
+pub struct Addresses {
+    /// memberlist `join_members`.
+    pub memberlist_join: Endpoint,
+    /// `frontend_worker.frontend_address` (when there is no scheduler).
+    pub frontend: Option<Endpoint>,
+    /// `frontend.scheduler_address` and `frontend_worker.scheduler_address`.
+    pub scheduler: Option<Endpoint>,
+    /// `index_gateway_client.server_address` (tsdb / boltdb-shipper).
+    pub index_gateway: Option<Endpoint>,
+    /// `common.compactor_grpc_address`.
+    pub compactor: Option<Endpoint>,
+    /// `frontend.tail_proxy_url`.
+    pub tail_proxy: Option<Endpoint>,
+    /// `chunk_store_config.chunk_cache_config.memcached_client.addresses`.
+    pub chunks_cache: Option<Endpoint>,
+    /// `query_range.results_cache.cache.memcached_client.addresses`.
+    pub results_cache: Option<Endpoint>,
+    /// Where pushes go without the gateway.
+    pub push: Endpoint,
+    /// Where queries go without the gateway.
+    pub query: Endpoint,
+    /// The gateway.
+    pub gateway: Endpoint,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClientsPlan {
+    pub alloy: Vec<AlloyPlan>,
+    pub grafana: Vec<DatasourcePlan>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AlloyPlan {
+    pub name: String,
+    /// The `loki.write` component label: the name with `-` as `_`.
+    pub label: String,
+    pub via: &'static str,
+    pub url: String,
+    pub endpoint: Endpoint,
+    pub tenant: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DatasourcePlan {
+    pub name: String,
+    pub uid: String,
+    pub via: &'static str,
+    pub url: String,
+    pub endpoint: Endpoint,
+    pub tenant: Option<String>,
+    pub is_default: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ZonePlan {
+    pub name: String,
+    pub cidrs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ImagesPlan {
+    pub loki: String,
+    pub gateway: String,
+    pub memcached: String,
+    pub memcached_exporter: String,
+    pub canary: String,
+}
+
+/// One row of the port map.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortEntry {
+    /// `distributor`, `gateway`, `chunks-cache`, `memberlist`, ...
+    pub component: &'static str,
+    /// The port's name on the container and Service (`http-metrics`, `grpc`, ...).
+    pub name: &'static str,
+    pub port: u16,
+    pub protocol: &'static str,
+    /// The Service that exposes it.
+    pub service: String,
+    /// The Service's FQDN.
+    pub fqdn: String,
+    /// JSON pointer of the model key that set this port (or that chose the preset).
+    #[serde(skip)]
+    pub origin: String,
+}

@@ -1,0 +1,1258 @@
+//! Model -> Plan: fill defaults from the mode's presets, check every rule that spans several
+//! fields, and compute every name and address.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::checks::{check_collisions, check_name_lengths};
+use super::presets as p;
+use super::*;
+use crate::diag::{Diagnostic, Failure};
+use crate::model::*;
+use crate::yaml::located::pointer_token;
+
+/// Resolves a loaded model into a Plan, or every error found.
+pub fn build_plan(lm: &LoadedModel) -> Result<Plan, Failure> {
+    let mut r = Resolver {
+        lm,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let plan = r.resolve();
+    if r.errors.is_empty() {
+        let mut plan = plan;
+        plan.warnings = r.warnings;
+        Ok(plan)
+    } else {
+        r.errors.sort_by_key(|d| (d.line, d.column));
+        Err(Failure::new(r.errors, Some(lm.source.clone())))
+    }
+}
+
+struct Resolver<'a> {
+    lm: &'a LoadedModel,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn err_value(&mut self, pointer: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(self.lm.error_at_value(pointer, msg));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    fn err_key(&mut self, pointer: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(self.lm.error_at_key(pointer, msg));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    fn resolve(&mut self) -> Plan {
+        let m = &self.lm.model;
+        let mode = m.mode;
+        self.check_label("/release", &m.release, "release");
+        self.check_label("/namespace", &m.namespace, "namespace");
+        let cluster_domain = m
+            .cluster_domain
+            .clone()
+            .unwrap_or_else(|| p::CLUSTER_DOMAIN.into());
+        if let Err(e) = check_dns1123_subdomain(&cluster_domain) {
+            self.err_value("/clusterDomain", format!("clusterDomain {e}"));
+        }
+        let kube = m
+            .kube_version
+            .unwrap_or(KubeVersion::new(p::KUBE_VERSION.0, p::KUBE_VERSION.1));
+        let naming = Naming {
+            release: m.release.clone(),
+            namespace: m.namespace.clone(),
+            domain: cluster_domain.clone(),
+        };
+
+        let default_td = self.traffic_distribution(
+            "/trafficDistribution",
+            m.traffic_distribution
+                .unwrap_or(TrafficDistribution::PreferClose),
+            kube,
+        );
+        let (strategy, layout) = self.layout();
+        let components = self.components(mode, strategy, &layout, default_td, kube, &naming);
+        let memberlist_port = m
+            .memberlist
+            .as_ref()
+            .and_then(|x| x.port)
+            .map_or(p::MEMBERLIST_PORT, |x| x.0);
+        let gateway = self.gateway(mode, strategy, default_td, kube, &naming);
+        let caches = self.caches(mode, strategy, default_td, kube, &naming);
+        let canary = self.canary();
+        let storage = self.storage(mode, &components);
+        let schema_config = self.schema_config(storage.kind);
+        let images = self.images();
+
+        let memberlist = MemberlistPlan {
+            port: memberlist_port,
+            service: naming.service("memberlist"),
+            fqdn: naming.fqdn(&naming.service("memberlist")),
+        };
+        let addresses = addresses(
+            mode,
+            &components,
+            &gateway_stub(&gateway),
+            &caches,
+            &memberlist,
+        );
+        let gateway = GatewayPlan {
+            upstreams: upstreams(mode, &components),
+            ..gateway
+        };
+        let clients = self.clients(&addresses);
+        let zones = self.zones();
+        let ports = port_map(
+            &components,
+            &gateway,
+            &caches,
+            &memberlist,
+            strategy,
+            &layout,
+        );
+
+        check_name_lengths(self.lm, &components, &caches, &mut self.errors);
+        check_collisions(self.lm, strategy, &ports, &components, &mut self.errors);
+
+        let limits = m.limits.clone().unwrap_or_default();
+        Plan {
+            model_path: self.lm.path.clone(),
+            release: m.release.clone(),
+            namespace: m.namespace.clone(),
+            cluster_domain,
+            kube_version: kube,
+            mode,
+            strategy,
+            traffic_distribution: default_td,
+            components,
+            gateway,
+            caches,
+            memberlist,
+            canary,
+            limits: LimitsPlan {
+                max_concurrent_tail_requests: limits
+                    .max_concurrent_tail_requests
+                    .unwrap_or(p::TAIL_LIMIT),
+                retention_period: limits.retention_period,
+            },
+            schema_config,
+            structured_metadata: m.structured_metadata.unwrap_or(true),
+            storage,
+            addresses,
+            clients,
+            zones,
+            images,
+            ports,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn check_label(&mut self, pointer: &str, value: &str, what: &str) {
+        if let Err(e) = check_dns1035_label(value) {
+            self.err_value(
+                pointer,
+                format!(
+                    "{what} `{}` is not a valid DNS-1035 label: it {e}",
+                    value.escape_debug()
+                ),
+            )
+            .hint = Some(
+                "use lowercase letters, digits and '-', starting with a letter (e.g. `loki-v3`)"
+                    .into(),
+            );
+        }
+    }
+
+    /// A Service's effective trafficDistribution: errors when the API does not know the value
+    /// at all; warns and drops it when the cluster predates the field.
+    fn traffic_distribution(
+        &mut self,
+        pointer: &str,
+        td: TrafficDistribution,
+        kube: KubeVersion,
+    ) -> Option<&'static str> {
+        let min = td.min_kube()?;
+        if kube >= min {
+            return td.api_value();
+        }
+        if min > KubeVersion::new(1, 30) && kube >= KubeVersion::new(1, 30) {
+            self.err_value(
+                pointer,
+                format!("trafficDistribution {td:?} needs Kubernetes >= {min}, but kubeVersion is {kube}"),
+            )
+            .hint = Some("use PreferClose (Kubernetes >= 1.30), or raise kubeVersion".into());
+            return None;
+        }
+        if min > KubeVersion::new(1, 30) {
+            self.err_value(
+                pointer,
+                format!("trafficDistribution {td:?} needs Kubernetes >= {min}, but kubeVersion is {kube}"),
+            );
+            return None;
+        }
+        let at = self.lm.located.value_location(pointer);
+        self.warnings.push(
+            Diagnostic::warning(
+                &self.lm.path,
+                at,
+                format!("kubeVersion {kube} predates Service.spec.trafficDistribution (1.30): it is left out"),
+            )
+            .with_hint("raise kubeVersion to \"1.30\" or later to route to the same zone"),
+        );
+        None
+    }
+
+    fn layout(&mut self) -> (PortStrategy, Layout) {
+        let ports = self.lm.model.ports.clone().unwrap_or_default();
+        let strategy = ports.strategy.unwrap_or(PortStrategy::Shared);
+        let (wrong, right) = match strategy {
+            PortStrategy::Shared => (
+                [("httpBase", ports.http_base), ("grpcBase", ports.grpc_base)],
+                "http/grpc",
+            ),
+            PortStrategy::PerComponent => (
+                [("http", ports.http), ("grpc", ports.grpc)],
+                "httpBase/grpcBase",
+            ),
+        };
+        for (key, v) in wrong {
+            if v.is_some() {
+                self.err_key(
+                    &format!("/ports/{key}"),
+                    format!(
+                        "`ports.{key}` does not apply to the {} strategy",
+                        strategy_name(strategy)
+                    ),
+                )
+                .hint = Some(format!(
+                    "use {right} with this strategy, or change `ports.strategy`"
+                ));
+            }
+        }
+        let layout = match strategy {
+            PortStrategy::Shared => Layout {
+                http: ports.http.map_or(p::SHARED_HTTP, |x| x.0),
+                grpc: ports.grpc.map_or(p::SHARED_GRPC, |x| x.0),
+                http_origin: "/ports/http",
+                grpc_origin: "/ports/grpc",
+            },
+            PortStrategy::PerComponent => Layout {
+                http: ports.http_base.map_or(p::PER_COMPONENT_HTTP_BASE, |x| x.0),
+                grpc: ports.grpc_base.map_or(p::PER_COMPONENT_GRPC_BASE, |x| x.0),
+                http_origin: "/ports/httpBase",
+                grpc_origin: "/ports/grpcBase",
+            },
+        };
+        (strategy, layout)
+    }
+
+    fn components(
+        &mut self,
+        mode: Mode,
+        strategy: PortStrategy,
+        layout: &Layout,
+        default_td: Option<&'static str>,
+        kube: KubeVersion,
+        naming: &Naming,
+    ) -> Vec<ComponentPlan> {
+        let settings = &self.lm.model.components;
+        for name in settings.keys() {
+            let ptr = format!("/components/{}", pointer_token(name));
+            match Component::from_name(name) {
+                Some(c) if mode.components().contains(&c) => {}
+                Some(c) => {
+                    let owner = [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed]
+                        .into_iter()
+                        .find(|m| m.components().contains(&c))
+                        .expect("every component belongs to a mode");
+                    self.err_key(
+                        &ptr,
+                        format!(
+                            "component `{name}` is not part of mode {mode} (it belongs to {owner})"
+                        ),
+                    )
+                    .hint = Some(format!("components of {mode}: {}", list(mode)));
+                }
+                None => {
+                    let d =
+                        self.err_key(&ptr, format!("unknown component `{}`", name.escape_debug()));
+                    d.hint = Some(
+                        match did_you_mean(name, mode.components().iter().map(|c| c.name())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("components of {mode}: {}", list(mode)),
+                        },
+                    );
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for &c in mode.components() {
+            let s = settings.get(c.name()).cloned().unwrap_or_default();
+            let ptr = format!("/components/{}", c.name());
+            let enabled = s.enabled.unwrap_or_else(|| p::enabled_by_default(c));
+            if !enabled && !c.is_optional() {
+                self.err_value(
+                    &format!("{ptr}/enabled"),
+                    format!("component `{c}` is required in mode {mode}"),
+                );
+            }
+            if !enabled {
+                continue;
+            }
+            if s.slot.is_some() && strategy == PortStrategy::Shared {
+                self.err_key(
+                    &format!("{ptr}/slot"),
+                    "`slot` applies only to the per-component strategy",
+                )
+                .hint = Some(
+                    "set `ports.strategy: per-component`, or give explicit `http`/`grpc` ports"
+                        .into(),
+                );
+            }
+            let slot = (strategy == PortStrategy::PerComponent)
+                .then(|| s.slot.unwrap_or(c.default_slot()));
+            let http = self.port_for(&ptr, "http", s.http, layout.http, slot);
+            let grpc = self.port_for(&ptr, "grpc", s.grpc, layout.grpc, slot);
+            let (replicas, preset_resources) = p::component(mode, c);
+            let replicas = s.replicas.unwrap_or(replicas);
+            let resources = s.resources.clone().unwrap_or(preset_resources);
+            self.check_resources(&format!("{ptr}/resources"), &resources);
+            let td_override = s.traffic_distribution.and_then(|td| {
+                self.traffic_distribution(&format!("{ptr}/trafficDistribution"), td, kube);
+                td.api_value()
+            });
+            let td = match s.traffic_distribution {
+                Some(td) => self.effective_override(td, kube),
+                None => default_td,
+            };
+            let service = naming.services(c.name());
+            out.push(ComponentPlan {
+                name: c.name(),
+                values_key: c.values_key(),
+                target: c.target(),
+                kind: if c.is_stateful() {
+                    "StatefulSet"
+                } else {
+                    "Deployment"
+                },
+                replicas,
+                http_port: http,
+                grpc_port: grpc,
+                service,
+                resources,
+                traffic_distribution: td,
+                traffic_distribution_override: td_override
+                    .filter(|_| kube >= KubeVersion::new(1, 30)),
+                slot,
+            });
+        }
+        out
+    }
+
+    /// The override's value when the cluster supports it (errors were reported already).
+    fn effective_override(
+        &self,
+        td: TrafficDistribution,
+        kube: KubeVersion,
+    ) -> Option<&'static str> {
+        match td.min_kube() {
+            Some(min) if kube >= min => td.api_value(),
+            _ => None,
+        }
+    }
+
+    /// Explicit port, else base + slot (per-component), else the shared port.
+    fn port_for(
+        &mut self,
+        ptr: &str,
+        key: &str,
+        explicit: Option<Port>,
+        base: u16,
+        slot: Option<u16>,
+    ) -> u16 {
+        if let Some(p) = explicit {
+            return p.0;
+        }
+        let Some(slot) = slot else { return base };
+        match base.checked_add(slot) {
+            Some(v) => v,
+            None => {
+                let base_key = if key == "http" {
+                    "httpBase"
+                } else {
+                    "grpcBase"
+                };
+                self.err_value(
+                    &format!("/ports/{base_key}"),
+                    format!(
+                        "{base_key} {base} + slot {slot} of `{}` is above 65535",
+                        ptr.rsplit('/').next().unwrap_or("")
+                    ),
+                );
+                base
+            }
+        }
+    }
+
+    fn check_resources(&mut self, ptr: &str, r: &Resources) {
+        for (kind, list) in [("requests", &r.requests), ("limits", &r.limits)] {
+            let Some(list) = list else { continue };
+            if let Some(cpu) = &list.cpu
+                && let Err(e) = Cpu::parse(cpu)
+            {
+                self.err_value(&format!("{ptr}/{kind}/cpu"), e);
+            }
+            if let Some(mem) = &list.memory
+                && let Err(e) = Memory::parse(mem)
+            {
+                self.err_value(&format!("{ptr}/{kind}/memory"), e);
+            }
+        }
+    }
+
+    fn gateway(
+        &mut self,
+        mode: Mode,
+        strategy: PortStrategy,
+        default_td: Option<&'static str>,
+        kube: KubeVersion,
+        naming: &Naming,
+    ) -> GatewayPlan {
+        let g = self.lm.model.gateway.clone().unwrap_or_default();
+        let port = g.port.map_or(
+            match strategy {
+                PortStrategy::Shared => p::SHARED_GATEWAY,
+                PortStrategy::PerComponent => p::PER_COMPONENT_GATEWAY,
+            },
+            |x| x.0,
+        );
+        let resources = g.resources.clone().unwrap_or_else(p::gateway_resources);
+        self.check_resources("/gateway/resources", &resources);
+        let td_override = g.traffic_distribution.and_then(|td| {
+            self.traffic_distribution("/gateway/trafficDistribution", td, kube);
+            td.api_value()
+        });
+        GatewayPlan {
+            port,
+            replicas: g.replicas.unwrap_or_else(|| p::gateway_replicas(mode)),
+            service: naming.services("gateway"),
+            resources,
+            traffic_distribution: match g.traffic_distribution {
+                Some(td) => self.effective_override(td, kube),
+                None => default_td,
+            },
+            traffic_distribution_override: td_override.filter(|_| kube >= KubeVersion::new(1, 30)),
+            upstreams: Vec::new(),
+        }
+    }
+
+    fn caches(
+        &mut self,
+        mode: Mode,
+        strategy: PortStrategy,
+        default_td: Option<&'static str>,
+        kube: KubeVersion,
+        naming: &Naming,
+    ) -> Vec<CachePlan> {
+        let caches = self.lm.model.caches.clone().unwrap_or_default();
+        let (chunks_mem, results_mem) = p::cache_memory(mode);
+        let per = strategy == PortStrategy::PerComponent;
+        let specs = [
+            (
+                "chunks-cache",
+                "chunksCache",
+                "chunks",
+                caches.chunks,
+                if per {
+                    p::PER_COMPONENT_CHUNKS_CACHE
+                } else {
+                    p::MEMCACHED_PORT
+                },
+                chunks_mem,
+                p::CACHE_MAX_ITEM_SIZE.1,
+            ),
+            (
+                "results-cache",
+                "resultsCache",
+                "results",
+                caches.results,
+                if per {
+                    p::PER_COMPONENT_RESULTS_CACHE
+                } else {
+                    p::MEMCACHED_PORT
+                },
+                results_mem,
+                p::CACHE_MAX_ITEM_SIZE.0,
+            ),
+        ];
+        let mut out = Vec::new();
+        for (name, values_key, key, settings, port, memory, item) in specs {
+            let s = settings.unwrap_or_default();
+            if !s.enabled.unwrap_or(true) {
+                continue;
+            }
+            let ptr = format!("/caches/{key}");
+            let memory_mb = s.memory_mb.unwrap_or(memory);
+            let max_item_size = s.max_item_size.clone().unwrap_or_else(|| item.into());
+            if !valid_item_size(&max_item_size) {
+                self.err_value(
+                    &format!("{ptr}/maxItemSize"),
+                    format!(
+                        "maxItemSize `{}` is not a memcached size like `1m` or `512k`",
+                        max_item_size.escape_debug()
+                    ),
+                );
+            }
+            let td_override = s.traffic_distribution.and_then(|td| {
+                self.traffic_distribution(&format!("{ptr}/trafficDistribution"), td, kube);
+                td.api_value()
+            });
+            out.push(CachePlan {
+                name,
+                values_key,
+                port: s.port.map_or(port, |x| x.0),
+                exporter_port: s.exporter_port.map_or(p::MEMCACHED_EXPORTER_PORT, |x| x.0),
+                memory_mb,
+                max_item_size,
+                connection_limit: s.connection_limit.unwrap_or(p::CACHE_CONNECTION_LIMIT),
+                replicas: s.replicas.unwrap_or(1),
+                service: naming.services(name),
+                resources: p::cache_resources(memory_mb),
+                traffic_distribution: match s.traffic_distribution {
+                    Some(td) => self.effective_override(td, kube),
+                    None => default_td,
+                },
+                traffic_distribution_override: td_override
+                    .filter(|_| kube >= KubeVersion::new(1, 30)),
+            });
+        }
+        out
+    }
+
+    fn canary(&mut self) -> CanaryPlan {
+        let c = self.lm.model.canary.clone().unwrap_or_default();
+        let kind = c.kind.unwrap_or(p::CANARY_KIND);
+        if kind == CanaryKind::DaemonSet && c.replicas.is_some() {
+            self.err_key(
+                "/canary/replicas",
+                "`replicas` applies only to a canary Deployment; a DaemonSet runs one pod per node",
+            )
+            .hint = Some("set `kind: Deployment`, or use `expectedPods` for the node count".into());
+        }
+        let replicas = match kind {
+            CanaryKind::DaemonSet => 0,
+            CanaryKind::Deployment => c.replicas.unwrap_or(1),
+        };
+        CanaryPlan {
+            enabled: c.enabled.unwrap_or(true),
+            kind,
+            replicas,
+            expected_pods: c
+                .expected_pods
+                .or((kind == CanaryKind::Deployment).then_some(replicas)),
+            port: p::CANARY_PORT,
+            resources: p::canary_resources(),
+        }
+    }
+
+    fn storage(&mut self, mode: Mode, components: &[ComponentPlan]) -> StoragePlan {
+        let Some(s) = self.lm.model.storage.clone() else {
+            if mode != Mode::Monolithic {
+                self.err_key(
+                    "/mode",
+                    format!("mode {mode} needs object storage, and the model has no `storage`"),
+                )
+                .hint = Some(
+                    "add `storage: {type: s3, buckets: {chunks: <bucket>}}` (or gcs/azure)".into(),
+                );
+            }
+            return StoragePlan {
+                kind: "filesystem",
+                chunks_bucket: None,
+                ruler_bucket: None,
+                admin_bucket: None,
+                region: None,
+                endpoint: None,
+            };
+        };
+        if s.kind == StorageType::Filesystem {
+            if mode != Mode::Monolithic {
+                self.err_value(
+                    "/storage/type",
+                    format!("filesystem storage works only in monolithic mode, not {mode}"),
+                )
+                .hint = Some("use an object store (s3, gcs, azure) shared by all pods".into());
+            } else if components.iter().any(|c| c.replicas > 1) {
+                self.err_value(
+                    "/storage/type",
+                    "filesystem storage needs exactly one single-binary replica",
+                )
+                .hint = Some(
+                    "set `components.single-binary.replicas: 1`, or use an object store".into(),
+                );
+            }
+        } else if s.buckets.is_none() {
+            self.err_key(
+                "/storage/type",
+                format!("{} storage needs `buckets.chunks`", s.kind.as_str()),
+            );
+        }
+        if s.kind != StorageType::S3 {
+            for key in ["region", "endpoint"] {
+                let ptr = format!("/storage/{key}");
+                if self.lm.located.contains(&ptr) {
+                    self.err_key(&ptr, format!("`storage.{key}` applies only to s3"));
+                }
+            }
+        }
+        let b = s.buckets.clone();
+        for (key, v) in [
+            ("chunks", b.as_ref().map(|b| b.chunks.clone())),
+            ("ruler", b.as_ref().and_then(|b| b.ruler.clone())),
+            ("admin", b.as_ref().and_then(|b| b.admin.clone())),
+        ] {
+            if let Some(v) = v
+                && !valid_bucket(&v)
+            {
+                self.err_value(
+                    &format!("/storage/buckets/{key}"),
+                    format!(
+                        "bucket `{}` is not a valid bucket name (3-63 of a-z, 0-9, '.', '-')",
+                        v.escape_debug()
+                    ),
+                );
+            }
+        }
+        for (key, v) in [("region", &s.region), ("endpoint", &s.endpoint)] {
+            if let Some(v) = v
+                && !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':'))
+            {
+                self.err_value(
+                    &format!("/storage/{key}"),
+                    format!("`{}` is not a valid {key}", v.escape_debug()),
+                );
+            }
+        }
+        StoragePlan {
+            kind: s.kind.as_str(),
+            chunks_bucket: b.as_ref().map(|b| b.chunks.clone()),
+            ruler_bucket: b.as_ref().and_then(|b| b.ruler.clone()),
+            admin_bucket: b.as_ref().and_then(|b| b.admin.clone()),
+            region: s.region,
+            endpoint: s.endpoint,
+        }
+    }
+
+    fn schema_config(&mut self, storage: &'static str) -> Vec<PeriodPlan> {
+        let Some(periods) = self.lm.model.schema_config.clone() else {
+            return vec![PeriodPlan {
+                from: p::SCHEMA_FROM.into(),
+                store: IndexStore::Tsdb.as_str(),
+                schema: SchemaVersion::V13.as_str(),
+                object_store: storage,
+                index_prefix: p::INDEX_PREFIX.into(),
+            }];
+        };
+        if periods.is_empty() {
+            self.err_value("/schemaConfig", "schemaConfig needs at least one period");
+        }
+        let mut last: Option<String> = None;
+        let mut out = Vec::new();
+        for (i, period) in periods.into_iter().enumerate() {
+            let ptr = format!("/schemaConfig/{i}");
+            if !valid_date(&period.from) {
+                self.err_value(
+                    &format!("{ptr}/from"),
+                    format!(
+                        "`{}` is not a date like 2024-04-01",
+                        period.from.escape_debug()
+                    ),
+                );
+            } else if let Some(prev) = &last
+                && period.from <= *prev
+            {
+                self.err_value(&format!("{ptr}/from"), format!("period starts {} but the one before starts {prev}; list periods oldest first", period.from));
+            }
+            last = Some(period.from.clone());
+            let prefix = period
+                .index_prefix
+                .clone()
+                .unwrap_or_else(|| p::INDEX_PREFIX.into());
+            if !prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                self.err_value(
+                    &format!("{ptr}/indexPrefix"),
+                    "indexPrefix may hold only a-z, 0-9 and '_'",
+                );
+            }
+            out.push(PeriodPlan {
+                from: period.from,
+                store: period.store.as_str(),
+                schema: period.schema.as_str(),
+                object_store: period.object_store.map_or(storage, StorageType::as_str),
+                index_prefix: prefix,
+            });
+        }
+        out
+    }
+
+    fn clients(&mut self, a: &Addresses) -> ClientsPlan {
+        let clients = self.lm.model.clients.clone().unwrap_or_default();
+        let mut seen = BTreeMap::new();
+        let mut alloy = Vec::new();
+        for (i, c) in clients.alloy.iter().enumerate() {
+            let ptr = format!("/clients/alloy/{i}/name");
+            if let Err(e) = check_dns1035_label(&c.name) {
+                self.err_value(
+                    &ptr,
+                    format!("Alloy client name `{}` {e}", c.name.escape_debug()),
+                )
+                .hint =
+                    Some("it names the file alloy/<name>.alloy and the loki.write label".into());
+            } else if let Some(prev) = seen.insert(c.name.clone(), ptr.clone()) {
+                let at = self.lm.located.value_location(&prev);
+                let d = self
+                    .lm
+                    .error_at_value(&ptr, format!("Alloy client `{}` is listed twice", c.name));
+                self.errors
+                    .push(d.with_related(&self.lm.path, at, "first listed here"));
+            }
+            let tenant = self.tenant(&format!("/clients/alloy/{i}/tenant"), &c.tenant);
+            let via = c.via.unwrap_or(Route::Gateway);
+            let endpoint = match via {
+                Route::Gateway => a.gateway.clone(),
+                Route::Direct => a.push.clone(),
+            };
+            alloy.push(AlloyPlan {
+                name: c.name.clone(),
+                label: c.name.replace('-', "_"),
+                via: route_name(via),
+                url: format!(
+                    "http://{}:{}/loki/api/v1/push",
+                    endpoint.host, endpoint.port
+                ),
+                endpoint,
+                tenant,
+            });
+        }
+        let mut grafana = Vec::new();
+        let mut names = BTreeSet::new();
+        for (i, d) in clients.grafana.iter().enumerate() {
+            let ptr = format!("/clients/grafana/{i}/name");
+            let ok = !d.name.is_empty()
+                && d.name.len() <= 100
+                && d.name.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && d.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " _.()-".contains(c));
+            if !ok {
+                self.err_value(
+                    &ptr,
+                    format!(
+                        "datasource name `{}` may hold only letters, digits, spaces and _.()-",
+                        d.name.escape_debug()
+                    ),
+                );
+            } else if !names.insert(d.name.to_lowercase()) {
+                self.err_value(&ptr, format!("datasource `{}` is listed twice", d.name));
+            }
+            let tenant = self.tenant(&format!("/clients/grafana/{i}/tenant"), &d.tenant);
+            let via = d.via.unwrap_or(Route::Gateway);
+            let endpoint = match via {
+                Route::Gateway => a.gateway.clone(),
+                Route::Direct => a.query.clone(),
+            };
+            grafana.push(DatasourcePlan {
+                uid: datasource_uid(&self.lm.model.release, &d.name),
+                name: d.name.clone(),
+                via: route_name(via),
+                url: format!("http://{}:{}", endpoint.host, endpoint.port),
+                endpoint,
+                tenant,
+                is_default: d.is_default.unwrap_or(false),
+            });
+        }
+        if grafana.iter().filter(|d| d.is_default).count() > 1 {
+            self.err_value(
+                "/clients/grafana",
+                "more than one datasource has `isDefault: true`",
+            );
+        }
+        ClientsPlan { alloy, grafana }
+    }
+
+    fn tenant(&mut self, ptr: &str, t: &Option<String>) -> Option<String> {
+        let t = t.clone()?;
+        if t.is_empty()
+            || t.len() > 150
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            || t == "."
+            || t == ".."
+        {
+            self.err_value(
+                ptr,
+                format!(
+                    "tenant `{}` is not a valid Loki tenant ID",
+                    t.escape_debug()
+                ),
+            )
+            .hint = Some("use up to 150 of a-z, A-Z, 0-9, '_', '.', '-'".into());
+        }
+        Some(t)
+    }
+
+    fn zones(&mut self) -> Vec<ZonePlan> {
+        let mut out = Vec::new();
+        for (name, cidrs) in &self.lm.model.zones {
+            let ptr = format!("/zones/{}", pointer_token(name));
+            let name_ok = !name.is_empty()
+                && name.len() <= 63
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !name_ok {
+                self.err_key(
+                    &ptr,
+                    format!(
+                        "zone name `{}` may hold only letters, digits, '-' and '_'",
+                        name.escape_debug()
+                    ),
+                );
+            }
+            for (i, cidr) in cidrs.iter().enumerate() {
+                if let Err(e) = check_cidr(cidr) {
+                    self.err_value(&format!("{ptr}/{i}"), e);
+                }
+            }
+            out.push(ZonePlan {
+                name: name.clone(),
+                cidrs: cidrs.clone(),
+            });
+        }
+        out
+    }
+
+    fn images(&mut self) -> ImagesPlan {
+        let i = self.lm.model.images.clone().unwrap_or_default();
+        let mut pick = |key: &str, v: Option<String>, default: &str| {
+            let v = v.unwrap_or_else(|| default.into());
+            if !valid_image(&v) {
+                self.err_value(
+                    &format!("/images/{key}"),
+                    format!(
+                        "`{}` is not an image reference like registry/repo:tag",
+                        v.escape_debug()
+                    ),
+                );
+            }
+            v
+        };
+        ImagesPlan {
+            loki: pick("loki", i.loki, p::IMAGE_LOKI),
+            gateway: pick("gateway", i.gateway, p::IMAGE_GATEWAY),
+            memcached: pick("memcached", i.memcached, p::IMAGE_MEMCACHED),
+            memcached_exporter: pick(
+                "memcachedExporter",
+                i.memcached_exporter,
+                p::IMAGE_MEMCACHED_EXPORTER,
+            ),
+            canary: pick("canary", i.canary, p::IMAGE_CANARY),
+        }
+    }
+}
+
+/// Ports from the strategy, and the model keys that set them.
+pub(super) struct Layout {
+    http: u16,
+    grpc: u16,
+    http_origin: &'static str,
+    grpc_origin: &'static str,
+}
+
+struct Naming {
+    release: String,
+    namespace: String,
+    domain: String,
+}
+
+impl Naming {
+    fn service(&self, suffix: &str) -> String {
+        format!("{}-{suffix}", self.release)
+    }
+    fn fqdn(&self, service: &str) -> String {
+        format!("{service}.{}.svc.{}", self.namespace, self.domain)
+    }
+    fn services(&self, suffix: &str) -> ServiceNames {
+        let name = self.service(suffix);
+        let headless = format!("{name}-headless");
+        ServiceNames {
+            fqdn: self.fqdn(&name),
+            headless_fqdn: self.fqdn(&headless),
+            name,
+            headless,
+        }
+    }
+}
+
+fn list(mode: Mode) -> String {
+    mode.components()
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn strategy_name(s: PortStrategy) -> &'static str {
+    match s {
+        PortStrategy::Shared => "shared",
+        PortStrategy::PerComponent => "per-component",
+    }
+}
+
+fn route_name(r: Route) -> &'static str {
+    match r {
+        Route::Gateway => "gateway",
+        Route::Direct => "direct",
+    }
+}
+
+/// A stable datasource UID: Grafana keys dashboards' references on it, so it must not change
+/// between runs; derived from release and name, within Grafana's 40-character limit.
+fn datasource_uid(release: &str, name: &str) -> String {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let uid = format!("{release}-{slug}");
+    uid.chars()
+        .take(40)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+fn valid_item_size(s: &str) -> bool {
+    let digits = s.trim_end_matches(['k', 'm']);
+    !digits.is_empty()
+        && s.len() - digits.len() <= 1
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+fn valid_bucket(s: &str) -> bool {
+    (3..=63).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!((num(0..4), num(5..7), num(8..10)), (Some(y), Some(m), Some(d)) if y >= 2000 && (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+fn valid_image(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 255
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/:@".contains(c))
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn check_cidr(s: &str) -> Result<(), String> {
+    let bad = || format!("`{}` is not a CIDR like 10.0.0.0/16", s.escape_debug());
+    let (ip, len) = s.split_once('/').ok_or_else(bad)?;
+    let ip: std::net::IpAddr = ip.parse().map_err(|_| bad())?;
+    let len: u8 = len.parse().map_err(|_| bad())?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    if len > max {
+        return Err(format!("prefix /{len} is longer than {max} bits in `{s}`"));
+    }
+    Ok(())
+}
+
+fn endpoint(
+    component: &'static str,
+    host: &str,
+    port: u16,
+    port_name: &'static str,
+    values_path: String,
+    address: String,
+) -> Endpoint {
+    Endpoint {
+        component,
+        host: host.into(),
+        port,
+        port_name,
+        values_path,
+        address,
+    }
+}
+
+fn http_of(c: &ComponentPlan, headless: bool) -> Endpoint {
+    let host = if headless {
+        &c.service.headless_fqdn
+    } else {
+        &c.service.fqdn
+    };
+    endpoint(
+        c.name,
+        host,
+        c.http_port,
+        "http-metrics",
+        format!(".Values.{}.ports.http", c.values_key),
+        format!("http://{host}:{}", c.http_port),
+    )
+}
+
+fn grpc_of(c: &ComponentPlan, scheme: &str, headless: bool) -> Endpoint {
+    let host = if headless {
+        &c.service.headless_fqdn
+    } else {
+        &c.service.fqdn
+    };
+    endpoint(
+        c.name,
+        host,
+        c.grpc_port,
+        "grpc",
+        format!(".Values.{}.ports.grpc", c.values_key),
+        format!("{scheme}{host}:{}", c.grpc_port),
+    )
+}
+
+struct GatewayStub {
+    fqdn: String,
+    port: u16,
+}
+
+fn gateway_stub(g: &GatewayPlan) -> GatewayStub {
+    GatewayStub {
+        fqdn: g.service.fqdn.clone(),
+        port: g.port,
+    }
+}
+
+/// Every component-to-component address, by mode.
+fn addresses(
+    mode: Mode,
+    components: &[ComponentPlan],
+    gateway: &GatewayStub,
+    caches: &[CachePlan],
+    memberlist: &MemberlistPlan,
+) -> Addresses {
+    let find = |c: Component| components.iter().find(|x| x.name == c.name());
+    use Component::*;
+    let (push, query, tail, scheduler_host, index_host, compactor_host) = match mode {
+        Mode::Monolithic => (SingleBinary, SingleBinary, SingleBinary, None, None, None),
+        Mode::SimpleScalable => (
+            Write,
+            Read,
+            Read,
+            Some(Backend),
+            Some(Backend),
+            Some(Backend),
+        ),
+        Mode::Distributed => (
+            Distributor,
+            QueryFrontend,
+            Querier,
+            Some(QueryScheduler),
+            Some(IndexGateway),
+            Some(Compactor),
+        ),
+    };
+    let push = http_of(
+        find(push).expect("the push path's component is required"),
+        false,
+    );
+    let query = http_of(
+        find(query).expect("the query path's component is required"),
+        false,
+    );
+    let scheduler = scheduler_host.and_then(find).map(|c| grpc_of(c, "", true));
+    let frontend = match (mode, &scheduler) {
+        (Mode::Distributed, None) => find(QueryFrontend).map(|c| grpc_of(c, "", true)),
+        _ => None,
+    };
+    let cache = |name: &str| {
+        caches.iter().find(|c| c.name == name).map(|c| {
+            endpoint(
+                c.name,
+                &c.service.headless_fqdn,
+                c.port,
+                "client",
+                format!(".Values.{}.port", c.values_key),
+                format!("dns+{}:{}", c.service.headless_fqdn, c.port),
+            )
+        })
+    };
+    Addresses {
+        memberlist_join: endpoint(
+            "memberlist",
+            &memberlist.fqdn,
+            memberlist.port,
+            "http-memberlist",
+            ".Values.memberlist.port".into(),
+            format!("dns+{}:{}", memberlist.fqdn, memberlist.port),
+        ),
+        frontend,
+        scheduler,
+        index_gateway: index_host
+            .and_then(find)
+            .map(|c| grpc_of(c, "dns:///", true)),
+        compactor: compactor_host.and_then(find).map(|c| grpc_of(c, "", false)),
+        tail_proxy: (mode == Mode::Distributed)
+            .then(|| find(tail).map(|c| http_of(c, false)))
+            .flatten(),
+        chunks_cache: cache("chunks-cache"),
+        results_cache: cache("results-cache"),
+        push,
+        query,
+        gateway: endpoint(
+            "gateway",
+            &gateway.fqdn,
+            gateway.port,
+            "http-metrics",
+            ".Values.gateway.port".into(),
+            format!("http://{}:{}", gateway.fqdn, gateway.port),
+        ),
+    }
+}
+
+/// The gateway's upstreams: which component serves each family of Loki paths.
+fn upstreams(mode: Mode, components: &[ComponentPlan]) -> Vec<Upstream> {
+    use Component::*;
+    let roles: &[(&'static str, Component)] = match mode {
+        Mode::Monolithic => &[
+            ("write", SingleBinary),
+            ("read", SingleBinary),
+            ("tail", SingleBinary),
+            ("ruler", SingleBinary),
+            ("compactor", SingleBinary),
+        ],
+        Mode::SimpleScalable => &[
+            ("write", Write),
+            ("read", Read),
+            ("tail", Read),
+            ("ruler", Backend),
+            ("compactor", Backend),
+        ],
+        Mode::Distributed => &[
+            ("write", Distributor),
+            ("read", QueryFrontend),
+            ("tail", Querier),
+            ("ruler", Ruler),
+            ("compactor", Compactor),
+        ],
+    };
+    roles
+        .iter()
+        .filter_map(|(role, c)| {
+            components
+                .iter()
+                .find(|x| x.name == c.name())
+                .map(|comp| Upstream {
+                    role,
+                    endpoint: http_of(comp, false),
+                })
+        })
+        .collect()
+}
+
+fn port_map(
+    components: &[ComponentPlan],
+    gateway: &GatewayPlan,
+    caches: &[CachePlan],
+    memberlist: &MemberlistPlan,
+    strategy: PortStrategy,
+    layout: &Layout,
+) -> Vec<PortEntry> {
+    let mut out = Vec::new();
+    let entry = |component, name, port, service: &ServiceNames, origin: String| PortEntry {
+        component,
+        name,
+        port,
+        protocol: "TCP",
+        service: service.name.clone(),
+        fqdn: service.fqdn.clone(),
+        origin,
+    };
+    for c in components {
+        let base = format!("/components/{}", c.name);
+        // Candidates, most specific first: the explicit port, the slot, the strategy's key,
+        // and `mode` for a preset.
+        let origin_of = |key: &str, strategy_origin: &str| match strategy {
+            PortStrategy::Shared => format!("{base}/{key}|{strategy_origin}|/ports|/mode"),
+            PortStrategy::PerComponent => {
+                format!("{base}/{key}|{base}/slot|{strategy_origin}|/ports|/mode")
+            }
+        };
+        out.push(entry(
+            c.name,
+            "http-metrics",
+            c.http_port,
+            &c.service,
+            origin_of("http", layout.http_origin),
+        ));
+        out.push(entry(
+            c.name,
+            "grpc",
+            c.grpc_port,
+            &c.service,
+            origin_of("grpc", layout.grpc_origin),
+        ));
+    }
+    out.push(entry(
+        "gateway",
+        "http-metrics",
+        gateway.port,
+        &gateway.service,
+        "/gateway/port|/mode".into(),
+    ));
+    for c in caches {
+        let key = if c.name == "chunks-cache" {
+            "chunks"
+        } else {
+            "results"
+        };
+        out.push(entry(
+            c.name,
+            "client",
+            c.port,
+            &c.service,
+            format!("/caches/{key}/port|/mode"),
+        ));
+        out.push(entry(
+            c.name,
+            "http-metrics",
+            c.exporter_port,
+            &c.service,
+            format!("/caches/{key}/exporterPort|/mode"),
+        ));
+    }
+    out.push(PortEntry {
+        component: "memberlist",
+        name: "http-memberlist",
+        port: memberlist.port,
+        protocol: "TCP",
+        service: memberlist.service.clone(),
+        fqdn: memberlist.fqdn.clone(),
+        origin: "/memberlist/port|/mode".into(),
+    });
+    out
+}

@@ -1,0 +1,119 @@
+//! Bad models: each class exits 2 with one clear message at `file:line:col`.
+
+mod common;
+use common::*;
+
+/// (case file, expected `line:col` of the primary error, text the message must contain)
+const CASES: &[(&str, &str, &str)] = &[
+    ("malformed-yaml", "3:5", "illegal placement of ':'"),
+    (
+        "wrong-type",
+        "6:15",
+        "expected a whole number, found `three`",
+    ),
+    ("unknown-key", "4:1", "did you mean `trafficDistribution`?"),
+    ("unknown-nested-key", "5:3", "did you mean `port`?"),
+    ("invalid-name", "1:10", "not a valid DNS-1035 label"),
+    ("template-in-name", "1:10", "contains `{`"),
+    (
+        "bad-enum",
+        "4:22",
+        "`Sideways` is not one of PreferClose, PreferSameZone, PreferSameNode, None",
+    ),
+    ("bad-mode", "3:7", "did you mean `distributed`?"),
+    (
+        "port-out-of-range",
+        "7:11",
+        "70000 is not a port: ports are 1 to 65535",
+    ),
+    (
+        "collision-components",
+        "11:11",
+        "port 4080 of ingester (http-metrics) collides with gateway (http-metrics)",
+    ),
+    ("collision-same-pod", "5:9", "in the same pod"),
+    (
+        "component-of-other-mode",
+        "6:3",
+        "component `read` is not part of mode distributed (it belongs to simple-scalable)",
+    ),
+    ("unknown-component", "6:3", "did you mean `distributor`?"),
+    (
+        "traffic-distribution-too-new",
+        "5:22",
+        "needs Kubernetes >= 1.34",
+    ),
+    (
+        "unquoted-kube-version",
+        "4:14",
+        "write kubeVersion: \"1.30\"",
+    ),
+    ("missing-mode", "2:1", "missing required key `mode`"),
+    ("missing-storage", "3:1", "needs object storage"),
+    ("client-path-traversal", "6:13", "Alloy client name"),
+    ("datasource-newline", "6:13", "datasource name"),
+];
+
+#[test]
+fn each_bad_input_class_exits_2_with_its_location() {
+    for (case, at, needle) in CASES {
+        let rel = format!("tests/cases/errors/{case}.yaml");
+        let out = portplan(&["plan", "--model", &rel]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{case}: {err}");
+        assert!(out.stdout.is_empty(), "{case}: nothing on stdout");
+        let first = err.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with(&format!("{rel}:{at}: error: ")),
+            "{case}: first line {first:?}"
+        );
+        assert!(err.contains(needle), "{case}: {err}");
+        assert_golden(&format!("errors/{case}.txt"), err.as_bytes());
+    }
+}
+
+#[test]
+fn a_collision_names_both_sides() {
+    let out = portplan(&[
+        "ports",
+        "--model",
+        "tests/cases/errors/collision-components.yaml",
+    ]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("collision-components.yaml:11:11: error"),
+        "{err}"
+    );
+    assert!(
+        err.contains("collision-components.yaml:8:9: note: gateway http-metrics is set here"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_model_exits_2_with_a_hint() {
+    let dir = std::env::temp_dir();
+    let out = portplan_in(&dir, &["ports", "--model", "no-such-portplan.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("no-such-portplan.yaml: error: cannot read the model"),
+        "{err}"
+    );
+    assert!(err.contains("--model"));
+}
+
+#[test]
+fn non_utf8_model_is_rejected_with_position() {
+    let dir = std::env::temp_dir().join(format!("portplan-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("m.yaml"), b"release: loki\nnamespace: a\xffb\n").unwrap();
+    let out = portplan_in(&dir, &["ports", "--model", "m.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("m.yaml:2:13: error: the model is not valid UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

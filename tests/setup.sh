@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the real tools the tests use as oracles. Idempotent; needs root (apt) on a fresh
+# machine. Only the package registries are used: Debian, PyPI, npm.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+need_apt=()
+command -v go >/dev/null || need_apt+=(golang-go)
+[ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || need_apt+=(golang-github-masterminds-sprig-dev)
+[ -d /usr/share/gocode/src/sigs.k8s.io/yaml ] || need_apt+=(golang-k8s-sigs-yaml-dev)
+command -v memcached >/dev/null || need_apt+=(memcached)
+command -v rg >/dev/null || need_apt+=(ripgrep)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
+  echo "setup: pip install kubernetes-validate"
+  python3 -m pip install -q kubernetes-validate
+fi
+
+# The Helm template engine harness (Go text/template + Sprig, GOPATH mode, offline).
+"$here/oracle/helm-render/build.sh" >/dev/null
