@@ -6,6 +6,8 @@
 pub mod diag;
 pub mod fsutil;
 pub mod model;
+pub mod output;
 pub mod plan;
+pub mod render;
 pub mod report;
 pub mod yaml;

@@ -1,5 +1,6 @@
 //! The command line: one file per command, each a thin layer over the library.
 
+mod generate;
 mod plan;
 mod ports;
 mod schema;
@@ -19,6 +20,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 const AFTER_HELP: &str = "\
 Examples:
+  portplan gen                        # chart, values, schema, client configs -> ./chart-out
   portplan ports                      # the port map of ./portplan.yaml
   portplan ports --format csv > ports.csv
   portplan plan --model examples/monolithic.yaml
@@ -37,6 +39,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Gen(generate::Args),
     Ports(ports::Args),
     Plan(plan::Args),
     Schema(schema::Args),
@@ -82,6 +85,7 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Gen(a) => generate::run(a),
         Command::Ports(a) => ports::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Schema(a) => schema::run(a),

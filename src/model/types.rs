@@ -308,8 +308,6 @@ pub struct CacheSettings {
     #[serde(default)]
     #[schemars(range(max = 1000))]
     pub replicas: Option<u32>,
-    #[serde(default)]
-    pub traffic_distribution: Option<TrafficDistribution>,
 }
 
 /// Memberlist (gossip) settings.

@@ -23,7 +23,8 @@ pub use summary::{ResourceRow, ResourceSummary};
 /// of every template.
 #[derive(Clone, Debug, Serialize)]
 pub struct Plan {
-    /// The model's path as given on the command line; generated headers name it.
+    /// The model's path as given on the command line (characters outside `A-Za-z0-9._/-`
+    /// replaced by `_`); generated headers name it.
     pub model_path: String,
     pub release: String,
     pub namespace: String,
@@ -31,6 +32,10 @@ pub struct Plan {
     pub kube_version: KubeVersion,
     pub mode: Mode,
     pub strategy: PortStrategy,
+    /// `common.replication_factor`: 3, or fewer when fewer ingesters run.
+    pub replication_factor: u32,
+    /// The index stores the schema periods use, each once, in order.
+    pub index_stores: Vec<&'static str>,
     /// The default `trafficDistribution` of ClusterIP Services; `None` when unset or when the
     /// Kubernetes version is too old for the field.
     pub traffic_distribution: Option<&'static str>,
@@ -123,10 +128,10 @@ pub struct CachePlan {
     pub max_item_size: String,
     pub connection_limit: u32,
     pub replicas: u32,
+    /// A headless Service (`service.name`): Loki's client resolves every pod and hashes keys
+    /// across them, so there is no ClusterIP and no trafficDistribution.
     pub service: ServiceNames,
     pub resources: Resources,
-    pub traffic_distribution: Option<&'static str>,
-    pub traffic_distribution_override: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]

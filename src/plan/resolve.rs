@@ -80,7 +80,7 @@ impl Resolver<'_> {
             .and_then(|x| x.port)
             .map_or(p::MEMBERLIST_PORT, |x| x.0);
         let gateway = self.gateway(mode, strategy, default_td, kube, &naming);
-        let caches = self.caches(mode, strategy, default_td, kube, &naming);
+        let caches = self.caches(mode, strategy, &naming);
         let canary = self.canary();
         let storage = self.storage(mode, &components);
         let schema_config = self.schema_config(storage.kind);
@@ -117,8 +117,21 @@ impl Resolver<'_> {
         check_collisions(self.lm, strategy, &ports, &components, &mut self.errors);
 
         let limits = m.limits.clone().unwrap_or_default();
+        let mut index_stores: Vec<&'static str> = Vec::new();
+        for p in &schema_config {
+            if !index_stores.contains(&p.store) {
+                index_stores.push(p.store);
+            }
+        }
+        // Each stream is written to this many ingesters; never more than there are.
+        let ingest_replicas = components
+            .iter()
+            .find(|c| matches!(c.name, "ingester" | "write" | "single-binary"))
+            .map_or(1, |c| c.replicas);
         Plan {
-            model_path: self.lm.path.clone(),
+            model_path: display_path(&self.lm.path),
+            replication_factor: ingest_replicas.clamp(1, 3),
+            index_stores,
             release: m.release.clone(),
             namespace: m.namespace.clone(),
             cluster_domain,
@@ -448,14 +461,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn caches(
-        &mut self,
-        mode: Mode,
-        strategy: PortStrategy,
-        default_td: Option<&'static str>,
-        kube: KubeVersion,
-        naming: &Naming,
-    ) -> Vec<CachePlan> {
+    fn caches(&mut self, mode: Mode, strategy: PortStrategy, naming: &Naming) -> Vec<CachePlan> {
         let caches = self.lm.model.caches.clone().unwrap_or_default();
         let (chunks_mem, results_mem) = p::cache_memory(mode);
         let per = strategy == PortStrategy::PerComponent;
@@ -505,10 +511,6 @@ impl Resolver<'_> {
                     ),
                 );
             }
-            let td_override = s.traffic_distribution.and_then(|td| {
-                self.traffic_distribution(&format!("{ptr}/trafficDistribution"), td, kube);
-                td.api_value()
-            });
             out.push(CachePlan {
                 name,
                 values_key,
@@ -520,12 +522,6 @@ impl Resolver<'_> {
                 replicas: s.replicas.unwrap_or(1),
                 service: naming.services(name),
                 resources: p::cache_resources(memory_mb),
-                traffic_distribution: match s.traffic_distribution {
-                    Some(td) => self.effective_override(td, kube),
-                    None => default_td,
-                },
-                traffic_distribution_override: td_override
-                    .filter(|_| kube >= KubeVersion::new(1, 30)),
             });
         }
         out
@@ -869,6 +865,21 @@ impl Resolver<'_> {
     }
 }
 
+/// The model path as generated files name it: `/`-separated, and only characters that are
+/// inert in every file type the header goes into (a Helm template, a Go comment, YAML).
+fn display_path(path: &str) -> String {
+    path.replace('\\', "/")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._/-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Ports from the strategy, and the model keys that set them.
 pub(super) struct Layout {
     http: u16,
@@ -1093,11 +1104,11 @@ fn addresses(
         caches.iter().find(|c| c.name == name).map(|c| {
             endpoint(
                 c.name,
-                &c.service.headless_fqdn,
+                &c.service.fqdn,
                 c.port,
                 "client",
                 format!(".Values.{}.port", c.values_key),
-                format!("dns+{}:{}", c.service.headless_fqdn, c.port),
+                format!("dns+{}:{}", c.service.fqdn, c.port),
             )
         })
     };

@@ -53,7 +53,7 @@ pub fn text(plan: &Plan) -> String {
             format!("x{}", c.replicas),
             format!("port {}", c.port),
             format!("exporter {}", c.exporter_port),
-            td(c.traffic_distribution),
+            "headless".into(),
             c.service.fqdn.clone(),
         ]);
     }

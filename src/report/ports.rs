@@ -26,6 +26,18 @@ pub fn json(plan: &Plan) -> String {
     to_json(&plan.ports)
 }
 
+/// ports.json as `gen` writes it: the port map and the network zones, with a `$comment`
+/// saying it is generated.
+pub fn json_document(plan: &Plan, comment: &str) -> String {
+    to_json(&serde_json::json!({
+        "$comment": comment,
+        "release": plan.release,
+        "namespace": plan.namespace,
+        "ports": plan.ports,
+        "zones": plan.zones,
+    }))
+}
+
 /// RFC 4180 CSV with a header row. Every field is a validated name or a number, so none
 /// needs quoting.
 pub fn csv(plan: &Plan) -> String {

@@ -1,0 +1,8 @@
+//! Writing a FileSet to the output folder: all at once or not at all.
+
+mod manifest;
+mod swap;
+mod write;
+
+pub use manifest::{MANIFEST, Manifest};
+pub use write::{WriteError, WriteReport, read_tree, write_output};

@@ -1,0 +1,304 @@
+//! `gen`'s writer. The new output is built complete in a staging folder beside the target,
+//! then exchanged with the target in one step, so an interrupted or failed run leaves the
+//! previous output as it was.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::manifest::{MANIFEST, Manifest};
+use super::swap;
+use crate::render::FileSet;
+
+/// What a write did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    /// Files of the previous run that this run no longer generates.
+    pub removed: Vec<String>,
+    /// Nothing changed: the folder already held exactly this output.
+    pub unchanged: bool,
+}
+
+/// Why a write did not happen. The folder is untouched in every case.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The folder has files but no manifest: portplan did not make it.
+    Foreign {
+        dir: PathBuf,
+        entries: usize,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+    Other(String),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Foreign { dir, entries } => write!(
+                f,
+                "{} is not empty ({entries} entries) and has no {MANIFEST}: portplan did not create it",
+                dir.display()
+            ),
+            WriteError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            WriteError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |error| WriteError::Io {
+        path: path.to_owned(),
+        error,
+    }
+}
+
+/// The regular files under `dir`, by `/`-separated relative path; symlinks are not followed.
+pub fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let ft = entry.file_type()?;
+            let path = entry.path();
+            if ft.is_dir() {
+                stack.push(path);
+            } else if ft.is_file() {
+                let rel = rel_path(dir, &path);
+                out.insert(rel, std::fs::read(&path)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn rel_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Writes `files` into `dir`. Files of the previous run (per its manifest) that are not in
+/// `files` are removed; anything else already in `dir` is kept. A non-empty `dir` without a
+/// manifest is refused unless `force`.
+pub fn write_output(
+    dir: &Path,
+    files: &FileSet,
+    comment: &str,
+    force: bool,
+) -> Result<WriteReport, WriteError> {
+    let manifest = Manifest::new(comment.to_owned(), files.paths().map(str::to_owned));
+    let manifest_text = manifest.to_json();
+    let exists = dir.exists();
+    let old = if exists {
+        if !dir.is_dir() {
+            return Err(WriteError::Other(format!(
+                "{} exists and is not a folder",
+                dir.display()
+            )));
+        }
+        Manifest::read(dir).map_err(WriteError::Other)?
+    } else {
+        None
+    };
+    let current = read_tree(dir).map_err(io_err(dir))?;
+    if old.is_none() && exists && !force {
+        let entries = std::fs::read_dir(dir).map_err(io_err(dir))?.count();
+        if entries > 0 {
+            return Err(WriteError::Foreign {
+                dir: dir.to_owned(),
+                entries,
+            });
+        }
+    }
+    let old_files = old.map(|m| m.files).unwrap_or_default();
+
+    // Already up to date: touch nothing (keeps mtimes, and works on read-only checkouts).
+    let same = files
+        .iter()
+        .all(|(p, b)| current.get(p).is_some_and(|c| c == b))
+        && current
+            .get(MANIFEST)
+            .is_some_and(|m| m == manifest_text.as_bytes())
+        && old_files.iter().all(|p| files.get(p).is_some());
+    if same {
+        return Ok(WriteReport {
+            written: 0,
+            removed: Vec::new(),
+            unchanged: true,
+        });
+    }
+
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dir
+        .file_name()
+        .ok_or_else(|| WriteError::Other(format!("{} is not a folder name", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
+    std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    clean_stale_staging(parent, &name);
+    let staging = parent.join(format!(".{name}.portplan-new-{}", std::process::id()));
+    let result = stage_and_swap(dir, exists, &staging, files, &manifest_text, &old_files);
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result?;
+    let removed: Vec<String> = old_files
+        .iter()
+        .filter(|p| files.get(p).is_none())
+        .cloned()
+        .collect();
+    Ok(WriteReport {
+        written: files.len(),
+        removed,
+        unchanged: false,
+    })
+}
+
+fn stage_and_swap(
+    dir: &Path,
+    exists: bool,
+    staging: &Path,
+    files: &FileSet,
+    manifest_text: &str,
+    old_files: &std::collections::BTreeSet<String>,
+) -> Result<(), WriteError> {
+    std::fs::create_dir(staging).map_err(io_err(staging))?;
+    for (rel, bytes) in files.iter() {
+        let path = staging.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(io_err(p))?;
+        }
+        std::fs::write(&path, bytes).map_err(io_err(&path))?;
+    }
+    std::fs::write(staging.join(MANIFEST), manifest_text).map_err(io_err(staging))?;
+    if exists {
+        carry_foreign(dir, dir, staging, files, old_files)?;
+    }
+    sync_tree(staging).map_err(io_err(staging))?;
+
+    if std::env::var_os("PORTPLAN_TEST_ABORT_BEFORE_SWAP").is_some() {
+        // Fault injection for the crash-safety test: die with the staging folder complete
+        // and the target untouched.
+        std::process::abort();
+    }
+
+    if !exists {
+        return std::fs::rename(staging, dir).map_err(io_err(dir));
+    }
+    match swap::exchange(staging, dir) {
+        Ok(()) => {
+            // `staging` now holds the previous output.
+            std::fs::remove_dir_all(staging).map_err(io_err(staging))
+        }
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            replace_in_place(dir, staging, files, old_files)
+        }
+        Err(e) => Err(io_err(dir)(e)),
+    }
+}
+
+/// Keeps files in `dir` that the previous run did not write (hard links, or copies across
+/// devices), so the exchange does not take them away.
+fn carry_foreign(
+    root: &Path,
+    dir: &Path,
+    staging: &Path,
+    files: &FileSet,
+    old_files: &std::collections::BTreeSet<String>,
+) -> Result<(), WriteError> {
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        let path = entry.path();
+        let rel = rel_path(root, &path);
+        let ft = entry.file_type().map_err(io_err(&path))?;
+        let target = staging.join(&rel);
+        if ft.is_dir() {
+            std::fs::create_dir_all(&target).map_err(io_err(&target))?;
+            carry_foreign(root, &path, staging, files, old_files)?;
+        } else if rel != MANIFEST && !old_files.contains(&rel) && files.get(&rel).is_none() {
+            if ft.is_symlink() {
+                let link = std::fs::read_link(&path).map_err(io_err(&path))?;
+                symlink(&link, &target).map_err(io_err(&target))?;
+            } else if std::fs::hard_link(&path, &target).is_err() {
+                std::fs::copy(&path, &target).map_err(io_err(&target))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn symlink(link: &Path, at: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(link, at)
+}
+
+#[cfg(not(unix))]
+fn symlink(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "symlinks"))
+}
+
+/// Where directories cannot be exchanged (another file system, a mount point): each file is
+/// renamed into place, then the files of the previous run that are gone are removed. Each
+/// file is atomic; the folder as a whole is not.
+fn replace_in_place(
+    dir: &Path,
+    staging: &Path,
+    files: &FileSet,
+    old_files: &std::collections::BTreeSet<String>,
+) -> Result<(), WriteError> {
+    for rel in files
+        .paths()
+        .map(str::to_owned)
+        .chain([MANIFEST.to_owned()])
+    {
+        let to = dir.join(&rel);
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p).map_err(io_err(p))?;
+        }
+        std::fs::rename(staging.join(&rel), &to).map_err(io_err(&to))?;
+    }
+    for rel in old_files.iter().filter(|p| files.get(p).is_none()) {
+        let _ = std::fs::remove_file(dir.join(rel));
+    }
+    std::fs::remove_dir_all(staging).map_err(io_err(staging))
+}
+
+fn sync_tree(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            sync_tree(&entry.path())?;
+        } else if entry.file_type()?.is_file() {
+            std::fs::File::open(entry.path())?.sync_all()?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes staging folders that crashed runs left beside `name`.
+fn clean_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.portplan-new-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Render: Plan -> FileSet. Tera templates produce the chart's templates and the client
+//! configs; values.yaml, values.schema.json and the port map are built from typed data.
+
+mod engine;
+pub mod fileset;
+pub mod header;
+pub mod values;
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+pub use fileset::FileSet;
+
+use crate::plan::Plan;
+use crate::report;
+
+/// Templates under this folder are only included by others; they produce no file.
+const PARTIALS: &str = "partials/";
+
+/// The chart's identity, as Chart.yaml and templates see it.
+#[derive(Serialize)]
+pub struct ChartInfo {
+    /// Chart name and folder: the release name.
+    pub name: String,
+    pub version: &'static str,
+    /// Loki's version, from the image tag.
+    pub app_version: String,
+}
+
+/// Every output path of a plan's render, for `--templates` authors: which template produces
+/// which file.
+pub fn chart_info(plan: &Plan) -> ChartInfo {
+    let tag = plan
+        .images
+        .loki
+        .rsplit_once(':')
+        .map_or("latest", |(_, t)| t);
+    ChartInfo {
+        name: plan.release.clone(),
+        version: "0.1.0",
+        app_version: tag.to_owned(),
+    }
+}
+
+/// Renders everything `gen` writes. `templates` overlays the built-in templates.
+pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> {
+    let mut sources = engine::Templates::builtin();
+    if let Some(dir) = templates {
+        sources.overlay(dir)?;
+    }
+    let engine = sources.compile()?;
+    let chart = chart_info(plan);
+
+    let mut base = Context::new();
+    base.insert("plan", plan);
+    base.insert("chart", &chart);
+
+    let mut files = FileSet::new();
+    let mut put = |path: String, text: String| -> Result<(), String> {
+        let text = header::add(&path, &text, &plan.model_path);
+        files.insert(&path, text.into_bytes())
+    };
+
+    for path in sources.paths() {
+        if path.starts_with(PARTIALS) {
+            continue;
+        }
+        let out_base = match path.strip_prefix("chart/") {
+            Some(rest) => format!("{}/{rest}", chart.name),
+            None => path.to_owned(),
+        };
+        for (out, ctx) in expand(plan, &base, path, &out_base) {
+            let text = engine.render(path, &ctx)?;
+            if text.trim().is_empty() {
+                continue;
+            }
+            put(out, text)?;
+        }
+    }
+
+    let comment = header::sentence(&plan.model_path);
+    let vals = values::values(plan);
+    let schema = values::schema(plan, &comment);
+    let values_yaml = format!(
+        "# yaml-language-server: $schema=values.schema.json\n# Regenerate with: portplan gen --model {}\n\n{}",
+        plan.model_path,
+        values::to_yaml(&vals, &schema)
+    );
+    put(format!("{}/values.yaml", chart.name), values_yaml)?;
+    files.insert(
+        &format!("{}/values.schema.json", chart.name),
+        report::to_json(&schema).into_bytes(),
+    )?;
+    files.insert(
+        "ports.json",
+        report::ports::json_document(plan, &comment).into_bytes(),
+    )?;
+    files.insert("ports.csv", report::ports::csv(plan).into_bytes())?;
+    Ok(files)
+}
+
+/// One template renders once, or once per component / cache / Alloy client when its path
+/// holds `__component__`, `__cache__` or `__client__` (replaced by the validated name).
+fn expand(plan: &Plan, base: &Context, path: &str, out: &str) -> Vec<(String, Context)> {
+    let with = |key: &str, value: &dyn erased::Ser, name: &str, marker: &str| {
+        let mut c = base.clone();
+        value.insert_into(&mut c, key);
+        (out.replace(marker, name), c)
+    };
+    if path.contains("__component__") {
+        plan.components
+            .iter()
+            .map(|c| with("component", c, c.name, "__component__"))
+            .collect()
+    } else if path.contains("__cache__") {
+        plan.caches
+            .iter()
+            .map(|c| with("cache", c, c.name, "__cache__"))
+            .collect()
+    } else if path.contains("__client__") {
+        plan.clients
+            .alloy
+            .iter()
+            .map(|c| with("client", c, &c.name, "__client__"))
+            .collect()
+    } else {
+        vec![(out.to_owned(), base.clone())]
+    }
+}
+
+mod erased {
+    /// Lets `expand` insert differently typed plan items into a context.
+    pub trait Ser {
+        fn insert_into(&self, ctx: &mut tera::Context, key: &str);
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn insert_into(&self, ctx: &mut tera::Context, key: &str) {
+            ctx.insert(key.to_owned(), self);
+        }
+    }
+}
