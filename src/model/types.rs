@@ -329,7 +329,7 @@ pub struct Limits {
     pub max_concurrent_tail_requests: Option<u32>,
     /// How long logs are kept (`0s` = forever). Needs the compactor.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d|w|y)$"))]
+    #[schemars(regex(pattern = r"^([0-9]+(ms|s|m|h|d|w|y))+$"))]
     pub retention_period: Option<String>,
 }
 

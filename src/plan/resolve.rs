@@ -117,6 +117,17 @@ impl Resolver<'_> {
         check_collisions(self.lm, strategy, &ports, &components, &mut self.errors);
 
         let limits = m.limits.clone().unwrap_or_default();
+        if let Some(r) = &limits.retention_period
+            && !valid_duration(r)
+        {
+            self.err_value(
+                "/limits/retention_period",
+                format!(
+                    "`{}` is not a duration like `744h` or `30d`",
+                    r.escape_debug()
+                ),
+            );
+        }
         let mut index_stores: Vec<&'static str> = Vec::new();
         for p in &schema_config {
             if !index_stores.contains(&p.store) {
@@ -949,6 +960,26 @@ fn datasource_uid(release: &str, name: &str) -> String {
         .collect::<String>()
         .trim_end_matches('-')
         .to_owned()
+}
+
+/// A Prometheus-style duration, as Loki reads them: `30d`, `744h`, `1h30m`.
+fn valid_duration(s: &str) -> bool {
+    let mut rest = s;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "s", "m", "h", "d", "w", "y"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        let Some(unit) = unit else { return false };
+        rest = &rest[unit.len()..];
+        parts += 1;
+    }
+    parts > 0
 }
 
 fn valid_item_size(s: &str) -> bool {

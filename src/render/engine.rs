@@ -103,7 +103,7 @@ impl Engine {
 
 /// Tera's error with its causes, one line.
 fn report(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
+    let mut msg = e.to_string().trim_start_matches("error: ").to_owned();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         msg.push_str(": ");
