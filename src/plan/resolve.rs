@@ -91,13 +91,7 @@ impl Resolver<'_> {
             service: naming.service("memberlist"),
             fqdn: naming.fqdn(&naming.service("memberlist")),
         };
-        let addresses = addresses(
-            mode,
-            &components,
-            &gateway_stub(&gateway),
-            &caches,
-            &memberlist,
-        );
+        let addresses = addresses(mode, &components, &gateway, &caches, &memberlist);
         let gateway = GatewayPlan {
             upstreams: upstreams(mode, &components),
             ..gateway
@@ -1045,12 +1039,9 @@ fn endpoint(
     }
 }
 
-fn http_of(c: &ComponentPlan, headless: bool) -> Endpoint {
-    let host = if headless {
-        &c.service.headless_fqdn
-    } else {
-        &c.service.fqdn
-    };
+/// A component's HTTP port through its ClusterIP Service.
+fn http_of(c: &ComponentPlan) -> Endpoint {
+    let host = &c.service.fqdn;
     endpoint(
         c.name,
         host,
@@ -1077,23 +1068,11 @@ fn grpc_of(c: &ComponentPlan, scheme: &str, headless: bool) -> Endpoint {
     )
 }
 
-struct GatewayStub {
-    fqdn: String,
-    port: u16,
-}
-
-fn gateway_stub(g: &GatewayPlan) -> GatewayStub {
-    GatewayStub {
-        fqdn: g.service.fqdn.clone(),
-        port: g.port,
-    }
-}
-
 /// Every component-to-component address, by mode.
 fn addresses(
     mode: Mode,
     components: &[ComponentPlan],
-    gateway: &GatewayStub,
+    gateway: &GatewayPlan,
     caches: &[CachePlan],
     memberlist: &MemberlistPlan,
 ) -> Addresses {
@@ -1118,14 +1097,8 @@ fn addresses(
             Some(Compactor),
         ),
     };
-    let push = http_of(
-        find(push).expect("the push path's component is required"),
-        false,
-    );
-    let query = http_of(
-        find(query).expect("the query path's component is required"),
-        false,
-    );
+    let push = http_of(find(push).expect("the push path's component is required"));
+    let query = http_of(find(query).expect("the query path's component is required"));
     let scheduler = scheduler_host.and_then(find).map(|c| grpc_of(c, "", true));
     let frontend = match (mode, &scheduler) {
         (Mode::Distributed, None) => find(QueryFrontend).map(|c| grpc_of(c, "", true)),
@@ -1159,7 +1132,7 @@ fn addresses(
             .map(|c| grpc_of(c, "dns:///", true)),
         compactor: compactor_host.and_then(find).map(|c| grpc_of(c, "", false)),
         tail_proxy: (mode == Mode::Distributed)
-            .then(|| find(tail).map(|c| http_of(c, false)))
+            .then(|| find(tail).map(http_of))
             .flatten(),
         chunks_cache: cache("chunks-cache"),
         results_cache: cache("results-cache"),
@@ -1167,11 +1140,11 @@ fn addresses(
         query,
         gateway: endpoint(
             "gateway",
-            &gateway.fqdn,
+            &gateway.service.fqdn,
             gateway.port,
             "http-metrics",
             ".Values.gateway.port".into(),
-            format!("http://{}:{}", gateway.fqdn, gateway.port),
+            format!("http://{}:{}", gateway.service.fqdn, gateway.port),
         ),
     }
 }
@@ -1210,7 +1183,7 @@ fn upstreams(mode: Mode, components: &[ComponentPlan]) -> Vec<Upstream> {
                 .find(|x| x.name == c.name())
                 .map(|comp| Upstream {
                     role,
-                    endpoint: http_of(comp, false),
+                    endpoint: http_of(comp),
                 })
         })
         .collect()
