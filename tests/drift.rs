@@ -700,3 +700,48 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         .unwrap();
     assert!(!String::from_utf8(piped.stdout).unwrap().contains('\x1b'));
 }
+
+#[test]
+fn diff_and_check_render_with_the_same_template_overrides_as_gen() {
+    let fx = Fixture::new("templates");
+    std::fs::create_dir_all(fx.path("overrides/chart/templates")).unwrap();
+    std::fs::write(
+        fx.path("overrides/chart/templates/team.yaml"),
+        "kind: ConfigMap\nmetadata:\n  name: [[ plan.release ]]-team\n",
+    )
+    .unwrap();
+    let o = fx.run(&["gen", "--templates", "overrides", "--out", "with"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = fx.run(&[
+        "diff",
+        "--chart",
+        "with/loki-v3",
+        "--templates",
+        "overrides",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = fx.run(&[
+        "gen",
+        "--check",
+        "--templates",
+        "overrides",
+        "--out",
+        "with",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Without them, the team's template is a file only the chart has.
+    let o = fx.run(&["diff", "--chart", "with/loki-v3", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report = json_of(&o);
+    assert_eq!(
+        file_entry(&report, "templates/team.yaml")["status"],
+        "only-in-chart"
+    );
+    let o = fx.run(&["gen", "--check", "--out", "with"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("Stale: with/loki-v3/templates/team.yaml"),
+        "{}",
+        stdout(&o)
+    );
+}
