@@ -4,6 +4,7 @@
 //! render / lint / drift -> output. The binary's `cli` layer only wires these together.
 
 pub mod diag;
+pub mod drift;
 pub mod fsutil;
 pub mod model;
 pub mod output;

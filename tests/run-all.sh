@@ -7,3 +7,5 @@ tests/setup.sh
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
+# The committed chart must be what gen writes today (exit 1 and a diff when it is stale).
+cargo run --quiet --locked -- gen --check

@@ -10,6 +10,7 @@ command -v go >/dev/null || need_apt+=(golang-go)
 [ -d /usr/share/gocode/src/sigs.k8s.io/yaml ] || need_apt+=(golang-k8s-sigs-yaml-dev)
 command -v memcached >/dev/null || need_apt+=(memcached)
 command -v rg >/dev/null || need_apt+=(ripgrep)
+command -v script >/dev/null || need_apt+=(bsdutils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

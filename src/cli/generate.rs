@@ -1,7 +1,9 @@
 use std::path::PathBuf;
 
-use super::{EXIT_CLEAN, ModelArg};
-use portplan::diag::Failure;
+use super::diff::EXIT_DRIFT;
+use super::{EXIT_CLEAN, ModelArg, print_out};
+use portplan::diag::{Failure, Style};
+use portplan::drift::{check::check_output, report};
 use portplan::output::{WriteError, write_output};
 use portplan::render::{header, render};
 
@@ -17,10 +19,15 @@ Writes into DIR:
 The new output replaces the old in one step; files of the previous run that are no longer
 generated are removed, anything else in DIR is kept.
 
+--check writes nothing: it prints how DIR differs from what gen would write (a diff per
+changed file, files it would add or remove, the manifest included) and exits 1 when it
+differs, 0 when DIR is up to date. Files gen never wrote are not drift.
+
 Examples:
   portplan gen
   portplan gen --model clusters/eu-1/portplan.yaml --out clusters/eu-1/chart
-  portplan gen --templates my-templates/    # override or add templates")]
+  portplan gen --templates my-templates/    # override or add templates
+  portplan gen --check                      # in CI: exit 1 when chart-out/ is stale")]
 pub struct Args {
     #[command(flatten)]
     model: ModelArg,
@@ -34,6 +41,9 @@ pub struct Args {
     /// Write into a non-empty folder that portplan did not create (its other files are kept).
     #[arg(long)]
     force: bool,
+    /// Write nothing; print how DIR differs from what gen would write, exit 1 if it does.
+    #[arg(long, conflicts_with = "force")]
+    check: bool,
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
@@ -47,6 +57,15 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     })?;
     let out = args.out.display().to_string();
     let comment = header::sentence(&plan.model_path);
+    if args.check {
+        let drift = check_output(&args.out, &files, &comment)?;
+        print_out(&report::check_text(&args.out, &drift, Style::for_stdout()));
+        return Ok(if drift.files.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_DRIFT
+        });
+    }
     match write_output(&args.out, &files, &comment, args.force) {
         Ok(r) if r.unchanged => eprintln!("{out}: up to date ({} files)", files.len()),
         Ok(r) => {

@@ -1,5 +1,6 @@
 //! The command line: one file per command, each a thin layer over the library.
 
+mod diff;
 mod generate;
 mod plan;
 mod ports;
@@ -21,6 +22,8 @@ pub const EXIT_ERROR: u8 = 2;
 const AFTER_HELP: &str = "\
 Examples:
   portplan gen                        # chart, values, schema, client configs -> ./chart-out
+  portplan gen --check                # exit 1 when ./chart-out is not what gen would write
+  portplan diff --chart fork/loki     # how a chart folder differs from the generated chart
   portplan ports                      # the port map of ./portplan.yaml
   portplan ports --format csv > ports.csv
   portplan plan --model examples/monolithic.yaml
@@ -40,6 +43,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Gen(generate::Args),
+    Diff(diff::Args),
     Ports(ports::Args),
     Plan(plan::Args),
     Schema(schema::Args),
@@ -86,6 +90,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Gen(a) => generate::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Ports(a) => ports::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Schema(a) => schema::run(a),

@@ -13,6 +13,7 @@ mod types;
 
 pub use component::{Component, Mode};
 pub use kube::KubeVersion;
+pub(crate) use load::yaml_error;
 pub use load::{LoadedModel, load_model, parse_model};
 pub use names::{check_dns1035_label, check_dns1123_subdomain};
 pub use suggest::did_you_mean;

@@ -43,6 +43,12 @@ impl Manifest {
         Ok(Some(m))
     }
 
+    /// The manifest `gen` writes beside `files`: the writer and `gen --check` both use it, so
+    /// a check compares with exactly the text a write would produce.
+    pub fn of(comment: &str, files: &crate::render::FileSet) -> Self {
+        Manifest::new(comment.to_owned(), files.paths().map(str::to_owned))
+    }
+
     pub fn to_json(&self) -> String {
         crate::report::to_json(self)
     }

@@ -98,7 +98,7 @@ pub fn write_output(
     comment: &str,
     force: bool,
 ) -> Result<WriteReport, WriteError> {
-    let manifest = Manifest::new(comment.to_owned(), files.paths().map(str::to_owned));
+    let manifest = Manifest::of(comment, files);
     let manifest_text = manifest.to_json();
     let exists = dir.exists();
     let old = if exists {

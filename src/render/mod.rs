@@ -84,8 +84,8 @@ pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> 
     let vals = values::values(plan);
     let schema = values::schema(plan, &comment);
     let values_yaml = format!(
-        "# yaml-language-server: $schema=values.schema.json\n# Regenerate with: portplan gen --model {}\n\n{}",
-        plan.model_path,
+        "# yaml-language-server: $schema=values.schema.json\n{}\n\n{}",
+        header::regenerate_line(&plan.model_path),
         values::to_yaml(&vals, &schema)
     );
     put(format!("{}/values.yaml", chart.name), values_yaml)?;
