@@ -11,4 +11,5 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod suggest;
 pub mod yaml;

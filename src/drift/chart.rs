@@ -7,11 +7,11 @@ use super::files::{FileDiff, Tree, compare};
 use super::hunks::LineRule;
 use super::provenance::recorded_model;
 use super::values::{ValueDiff, compare_values};
-use crate::diag::{Diagnostic, Failure};
+use crate::diag::Failure;
 use crate::output::read_tree;
 use crate::plan::Plan;
 use crate::render::render;
-use crate::yaml::{Location, parse_located};
+use crate::yaml::parse_located;
 
 const VALUES: &str = "values.yaml";
 
@@ -117,17 +117,12 @@ fn read_chart(chart: &Path, release: &str) -> Result<Tree, Failure> {
 }
 
 fn parse_chart_values(path: &str, bytes: &[u8]) -> Result<crate::yaml::Located, Failure> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let upto = &bytes[..e.valid_up_to()];
-        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = upto.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        let at = Location::new(line as u32, col as u32);
-        Failure::new(vec![Diagnostic::error(path, at, "not valid UTF-8")], None)
-    })?;
-    parse_located(text).map_err(|e| {
+    let text = crate::yaml::decode_utf8(path, bytes.to_vec(), "the file")
+        .map_err(|d| Failure::new(vec![d], None))?;
+    parse_located(&text).map_err(|e| {
         Failure::new(
-            vec![crate::model::yaml_error(path, text, &e)],
-            Some(text.to_owned()),
+            vec![crate::yaml::yaml_error(path, &text, &e)],
+            Some(text.clone()),
         )
     })
 }

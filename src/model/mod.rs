@@ -8,15 +8,13 @@ mod component;
 mod kube;
 mod load;
 mod names;
-mod suggest;
 mod types;
 
+pub use crate::suggest::did_you_mean;
 pub use component::{Component, Mode};
 pub use kube::KubeVersion;
-pub(crate) use load::yaml_error;
 pub use load::{LoadedModel, load_model, parse_model};
 pub use names::{check_dns1035_label, check_dns1123_subdomain};
-pub use suggest::did_you_mean;
 pub use types::*;
 
 /// The model's JSON Schema (draft-07), as `portplan schema` prints it.
