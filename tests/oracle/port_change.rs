@@ -51,6 +51,18 @@ fn number_spans(line: &str, n: u16) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Whether `line` holds `host:port` as a whole address: not the tail of a longer host name,
+/// nor followed by more digits.
+fn contains_address(line: &str, address: &str) -> bool {
+    let bytes = line.as_bytes();
+    line.match_indices(address).any(|(start, m)| {
+        let end = start + m.len();
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        let host_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+        !before.is_some_and(host_char) && !bytes.get(end).is_some_and(u8::is_ascii_digit)
+    })
+}
+
 /// Lines that differ between the renders for reasons checked elsewhere: trafficDistribution
 /// (the override also changes it; see `wiring::check_traffic_distribution`).
 fn compared_lines(text: &str) -> Vec<(usize, &str)> {
@@ -122,7 +134,7 @@ pub fn check(
         }
         let owned = pods.contains(&(doc.kind.clone(), doc.name.clone()))
             || (doc.kind == "Service" && services.contains(&doc.name))
-            || dialled.iter().any(|a| d.contains(a.as_str()));
+            || dialled.iter().any(|a| contains_address(d, a));
         let expected = if owned && contains_number(d, old) {
             replace_number(d, old, new)
         } else {
@@ -220,6 +232,27 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_matched_whole() {
+        let a = "loki-write.ns.svc.cluster.local:3100";
+        assert!(contains_address(
+            "server loki-write.ns.svc.cluster.local:3100 resolve;",
+            a
+        ));
+        assert!(contains_address(
+            "dns+loki-write.ns.svc.cluster.local:3100",
+            a
+        ));
+        assert!(!contains_address(
+            "server my-loki-write.ns.svc.cluster.local:3100;",
+            a
+        ));
+        assert!(!contains_address(
+            "loki-write.ns.svc.cluster.local:31000",
+            a
+        ));
+    }
 
     #[test]
     fn numbers_are_matched_whole() {

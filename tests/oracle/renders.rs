@@ -13,6 +13,9 @@ use super::manifests::Render;
 use super::port_change::{PortChange, contains_number};
 use crate::common::{models as model_files, portplan, require_tool, root, stderr, stdout};
 
+/// The trafficDistribution the override file gives the moved component's Service.
+const OVERRIDE_TRAFFIC_DISTRIBUTION: &str = "PreferClose";
+
 /// One model and everything rendered from it.
 pub struct Model {
     pub name: &'static str,
@@ -45,12 +48,12 @@ impl Model {
     }
 
     /// The trafficDistribution the override file gives: no default, so each Service keeps only
-    /// its own override, and the moved component's Service is set to PreferClose.
+    /// its own override, and the moved component's Service gets OVERRIDE_TRAFFIC_DISTRIBUTION.
     pub fn overridden_traffic_distribution(&self) -> BTreeMap<String, Option<String>> {
         let moved = self.change.component.clone();
         self.services_with(move |name, _, over| {
             if name == moved {
-                Some("PreferClose".to_owned())
+                Some(OVERRIDE_TRAFFIC_DISTRIBUTION.to_owned())
             } else {
                 over
             }
@@ -199,7 +202,7 @@ fn prepare(bin: &Path, dir: &Path, name: &'static str, path: &'static str) -> Mo
         "# Written by tests/oracles.rs: {push} moves its HTTP port {old} -> {new}; no default\n\
          # trafficDistribution, only {push}'s own.\n\
          trafficDistribution: null\n\
-         {values_key}:\n  ports:\n    http: {new}\n  trafficDistribution: PreferClose\n"
+         {values_key}:\n  ports:\n    http: {new}\n  trafficDistribution: {OVERRIDE_TRAFFIC_DISTRIBUTION}\n"
     );
     let values_file = dir.join("override.yaml");
     std::fs::write(&values_file, &override_values).unwrap();
