@@ -11,6 +11,13 @@ command -v go >/dev/null || need_apt+=(golang-go)
 command -v memcached >/dev/null || need_apt+=(memcached)
 command -v rg >/dev/null || need_apt+=(ripgrep)
 command -v script >/dev/null || need_apt+=(bsdutils)
+command -v setpriv >/dev/null || need_apt+=(util-linux)
+need_kubernetes_validate=false
+if ! command -v kubernetes-validate >/dev/null && ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
+  need_kubernetes_validate=true
+  # Debian's ensurepip, which the venv below needs, lives in python3-venv (it pulls in python3).
+  python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -18,9 +25,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
-  echo "setup: pip install kubernetes-validate"
-  python3 -m pip install -q kubernetes-validate
+# Debian's python3 is externally managed (PEP 668): kubernetes-validate gets a venv of its own.
+if $need_kubernetes_validate; then
+  venv=/opt/portplan-oracles/venv
+  echo "setup: pip install kubernetes-validate (into $venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q kubernetes-validate
+  ln -sf "$venv/bin/kubernetes-validate" /usr/local/bin/kubernetes-validate
 fi
 
 # The Helm template engine harness (Go text/template + Sprig, GOPATH mode, offline).

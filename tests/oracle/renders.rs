@@ -1,0 +1,231 @@
+//! The renders every oracle judges, made once per test binary: each model's chart from
+//! `portplan gen`, rendered by the helm-render harness (Helm's engine) with its own values and
+//! with an override file that moves one component's HTTP port and changes trafficDistribution.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::manifests::Render;
+use super::port_change::{PortChange, contains_number};
+use crate::common::{models as model_files, portplan, require_tool, root, stderr, stdout};
+
+/// The trafficDistribution the override file gives the moved component's Service.
+const OVERRIDE_TRAFFIC_DISTRIBUTION: &str = "PreferClose";
+
+/// One model and everything rendered from it.
+pub struct Model {
+    pub name: &'static str,
+    pub path: &'static str,
+    /// `portplan plan --format json`.
+    pub plan: Value,
+    /// `<kubeVersion>.0`, as Helm's `--kube-version` and kubernetes-validate's `-k` take it.
+    pub kube_version: String,
+    pub default: Render,
+    pub overridden: Render,
+    /// The override values file, for messages.
+    pub override_values: String,
+    pub change: PortChange,
+    /// The harness's attempt to render into another namespace.
+    pub wrong_namespace: Output,
+}
+
+impl Model {
+    pub fn namespace(&self) -> &str {
+        self.plan["namespace"].as_str().unwrap()
+    }
+
+    pub fn cluster_domain(&self) -> &str {
+        self.plan["cluster_domain"].as_str().unwrap()
+    }
+
+    /// The trafficDistribution the plan gives each component's and the gateway's Service.
+    pub fn modelled_traffic_distribution(&self) -> BTreeMap<String, Option<String>> {
+        self.services_with(|_, td, _| td)
+    }
+
+    /// The trafficDistribution the override file gives: no default, so each Service keeps only
+    /// its own override, and the moved component's Service gets OVERRIDE_TRAFFIC_DISTRIBUTION.
+    pub fn overridden_traffic_distribution(&self) -> BTreeMap<String, Option<String>> {
+        let moved = self.change.component.clone();
+        self.services_with(move |name, _, over| {
+            if name == moved {
+                Some(OVERRIDE_TRAFFIC_DISTRIBUTION.to_owned())
+            } else {
+                over
+            }
+        })
+    }
+
+    fn services_with(
+        &self,
+        pick: impl Fn(&str, Option<String>, Option<String>) -> Option<String>,
+    ) -> BTreeMap<String, Option<String>> {
+        let entry = |c: &Value| {
+            let s = |k: &str| c[k].as_str().map(str::to_owned);
+            let name = c["name"].as_str().unwrap_or("gateway");
+            (
+                c["service"]["name"].as_str().unwrap().to_owned(),
+                pick(
+                    name,
+                    s("traffic_distribution"),
+                    s("traffic_distribution_override"),
+                ),
+            )
+        };
+        let components = self.plan["components"].as_array().unwrap();
+        components
+            .iter()
+            .chain([&self.plan["gateway"]])
+            .map(entry)
+            .collect()
+    }
+}
+
+/// Builds the helm-render harness once; None (after a loud skip) when Go or the Debian Sprig
+/// packages are missing and CI is not set.
+pub fn harness() -> Option<&'static Path> {
+    static BIN: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let tools = super::on_path("go").is_some()
+        && Path::new("/usr/share/gocode/src/github.com/Masterminds/sprig").is_dir()
+        && Path::new("/usr/share/gocode/src/sigs.k8s.io/yaml").is_dir();
+    if !require_tool(
+        "go + golang-github-masterminds-sprig-dev + golang-k8s-sigs-yaml-dev",
+        tools,
+    ) {
+        return None;
+    }
+    BIN.get_or_init(|| {
+        let out = Command::new(root().join("tests/oracle/helm-render/build.sh"))
+            .output()
+            .expect("build.sh runs");
+        assert!(
+            out.status.success(),
+            "helm-render does not build:\n{}",
+            stderr(&out)
+        );
+        Some(PathBuf::from(
+            stdout(&out)
+                .lines()
+                .last()
+                .expect("build.sh prints the binary")
+                .trim(),
+        ))
+    })
+    .as_deref()
+}
+
+/// Every model of `common::models()`, generated and rendered once per test binary.
+pub fn models() -> Option<&'static [Model]> {
+    static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
+    let bin = harness()?;
+    Some(MODELS.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("portplan-oracles-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let models = model_files()
+            .into_iter()
+            .map(|(name, path)| prepare(bin, &dir.join(name), name, path))
+            .collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        models
+    }))
+}
+
+fn prepare(bin: &Path, dir: &Path, name: &'static str, path: &'static str) -> Model {
+    let o = portplan(&["plan", "--model", path, "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{path}: plan failed: {}",
+        stderr(&o)
+    );
+    let plan: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = portplan(&["gen", "--model", path, "--out", dir.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{path}: gen failed: {}",
+        stderr(&o)
+    );
+
+    let release = plan["release"].as_str().unwrap();
+    let namespace = plan["namespace"].as_str().unwrap();
+    let kube_version = format!("{}.0", plan["kube_version"].as_str().unwrap());
+    let chart = dir.join(release);
+    let render = |ns: &str, values: Option<&Path>| {
+        let mut cmd = Command::new(bin);
+        cmd.arg("--chart").arg(&chart);
+        cmd.args([
+            "--release",
+            release,
+            "--namespace",
+            ns,
+            "--kube-version",
+            &kube_version,
+        ]);
+        if let Some(v) = values {
+            cmd.arg("-f").arg(v);
+        }
+        cmd.output().expect("helm-render runs")
+    };
+    let ok = |o: Output, what: &str| {
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{path}: rendering {what} failed:\n{}",
+            stderr(&o)
+        );
+        Render::parse(stdout(&o))
+    };
+    let default = ok(render(namespace, None), "with the chart's values");
+
+    // The push component (the gateway's write route) moves its HTTP port to a number found
+    // nowhere in the default render, so every occurrence of the new number is the change.
+    let push = plan["addresses"]["push"]["component"].as_str().unwrap();
+    let component = plan["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == push)
+        .unwrap_or_else(|| panic!("{path}: the push component {push} is not in the plan"));
+    let old = u16::try_from(component["http_port"].as_u64().unwrap()).unwrap();
+    let new = (old.saturating_add(10000)..=u16::MAX)
+        .chain(1024..old)
+        .find(|&n| !default.text.lines().any(|l| contains_number(l, n)))
+        .unwrap();
+    let values_key = component["values_key"].as_str().unwrap();
+    let override_values = format!(
+        "# Written by tests/oracles.rs: {push} moves its HTTP port {old} -> {new}; no default\n\
+         # trafficDistribution, only {push}'s own.\n\
+         trafficDistribution: null\n\
+         {values_key}:\n  ports:\n    http: {new}\n  trafficDistribution: {OVERRIDE_TRAFFIC_DISTRIBUTION}\n"
+    );
+    let values_file = dir.join("override.yaml");
+    std::fs::write(&values_file, &override_values).unwrap();
+    let overridden = ok(
+        render(namespace, Some(&values_file)),
+        "with the override file",
+    );
+    let wrong_namespace = render(&format!("{namespace}-elsewhere"), None);
+
+    Model {
+        name,
+        path,
+        change: PortChange {
+            component: push.to_owned(),
+            service: component["service"]["name"].as_str().unwrap().to_owned(),
+            old,
+            new,
+        },
+        plan,
+        kube_version,
+        default,
+        overridden,
+        override_values,
+        wrong_namespace,
+    }
+}
