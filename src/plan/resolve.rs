@@ -192,6 +192,23 @@ impl Resolver<'_> {
         kube: KubeVersion,
     ) -> Option<&'static str> {
         let min = td.min_kube()?;
+        if kube == KubeVersion::new(1, 30) && min == kube {
+            // 1.30's API has the field, but behind the alpha ServiceTrafficDistribution gate,
+            // off by default: the API server silently drops it.
+            let at = self.lm.located.value_location(
+                self.lm
+                    .located
+                    .first_present(&format!("{pointer}|/kubeVersion")),
+            );
+            self.warnings.push(
+                Diagnostic::warning(
+                    &self.lm.path,
+                    at,
+                    "trafficDistribution is alpha in Kubernetes 1.30 (feature gate ServiceTrafficDistribution, off by default); it takes effect from 1.31",
+                )
+                .with_hint("raise kubeVersion to \"1.31\" if the cluster runs 1.31 or later"),
+            );
+        }
         if kube >= min {
             return td.api_value();
         }
@@ -210,7 +227,11 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let at = self.lm.located.value_location(pointer);
+        let at = self.lm.located.value_location(
+            self.lm
+                .located
+                .first_present(&format!("{pointer}|/kubeVersion")),
+        );
         self.warnings.push(
             Diagnostic::warning(
                 &self.lm.path,
