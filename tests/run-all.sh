@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Everything CI checks, in order: tools, formatting, lints, tests, and the committed chart.
+# Everything CI checks, in order: tools, formatting, lints, the committed chart, tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tests/setup.sh
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked
 # The committed chart must be what gen writes today (exit 1 and a diff when it is stale).
 cargo run --quiet --locked -- gen --check
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --locked 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "portplan tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
