@@ -12,4 +12,5 @@ pub mod plan;
 pub mod render;
 pub mod report;
 pub mod suggest;
+pub mod validate;
 pub mod yaml;

@@ -5,6 +5,7 @@ mod generate;
 mod plan;
 mod ports;
 mod schema;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ Examples:
   portplan ports --format csv > ports.csv
   portplan plan --model examples/monolithic.yaml
   portplan schema --out schema/portplan.schema.json
+  portplan validate portplan.yaml chart-out/loki-v3/values.yaml
 
 Exit status: 0 clean, 1 findings or drift, 2 error (bad model, bad flags, I/O).
 Colour only on a terminal, never when NO_COLOR is set.";
@@ -47,6 +49,7 @@ enum Command {
     Ports(ports::Args),
     Plan(plan::Args),
     Schema(schema::Args),
+    Validate(validate::Args),
 }
 
 /// `--model PATH`, shared by every command that reads the model.
@@ -94,6 +97,7 @@ pub fn run() -> ExitCode {
         Command::Ports(a) => ports::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Validate(a) => validate::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
