@@ -12,6 +12,7 @@ command -v memcached >/dev/null || need_apt+=(memcached)
 command -v rg >/dev/null || need_apt+=(ripgrep)
 command -v script >/dev/null || need_apt+=(bsdutils)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
 need_kubernetes_validate=false
 if ! command -v kubernetes-validate >/dev/null && ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
   need_kubernetes_validate=true
@@ -32,6 +33,14 @@ if $need_kubernetes_validate; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q kubernetes-validate
   ln -sf "$venv/bin/kubernetes-validate" /usr/local/bin/kubernetes-validate
+fi
+
+# The editors' YAML engine (npm yaml-language-server), pinned by tests/tools/package-lock.json;
+# reinstalled only when the lock file changed.
+if ! cmp -s "$here/tools/package-lock.json" "$here/tools/node_modules/.portplan-installed-lock"; then
+  echo "setup: npm ci --prefix tests/tools"
+  npm ci --prefix "$here/tools" --no-audit --no-fund >/dev/null
+  cp "$here/tools/package-lock.json" "$here/tools/node_modules/.portplan-installed-lock"
 fi
 
 # The Helm template engine harness (Go text/template + Sprig, GOPATH mode, offline).
