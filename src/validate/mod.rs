@@ -35,8 +35,9 @@ pub struct FileReport {
 #[derive(Debug)]
 pub enum Outcome {
     Checked {
+        /// The schema's name, as messages show it.
         schema: String,
-        source: String,
+        file: ParsedFile,
         violations: Vec<Violation>,
     },
     /// Unreadable, malformed, or no schema to check it against.
@@ -50,62 +51,55 @@ impl FileReport {
     }
 }
 
+/// A finished run: a report per file, in the order given, and the schemas used.
+#[derive(Debug)]
+pub struct Run {
+    pub reports: Vec<FileReport>,
+    pub schemas: Vec<CompiledSchema>,
+}
+
 /// Validates `files` against `schema`, or against the schema each file names or implies
 /// when `schema` is `None`. A schema that cannot be read or compiled stops the whole run.
-pub fn validate_files(
-    files: &[PathBuf],
-    schema: Option<&Path>,
-) -> Result<Vec<FileReport>, Failure> {
-    let forced = match schema {
-        Some(p) => Some(schema::compile(&SchemaSource::File(p.to_owned()))?),
-        None => None,
+pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, Failure> {
+    let parse = |path: &PathBuf| -> Result<(ParsedFile, Option<SchemaSource>), Failure> {
+        let file = check::parse_file(path)?;
+        if schema.is_some() {
+            return Ok((file, None));
+        }
+        match detect::detect(path, &file.source, &file.located.value) {
+            Ok(s) => Ok((file, Some(s))),
+            Err(d) => Err(Failure::new(vec![d], Some(file.source))),
+        }
     };
-    let parsed: Vec<Result<(ParsedFile, Option<SchemaSource>), Failure>> =
-        map_in_order(files, |path| {
-            let file = check::parse_file(path)?;
-            let source = match forced {
-                Some(_) => None,
-                None => Some(
-                    detect::detect(path, &file.source, &file.located.value)
-                        .map_err(|d| Failure::new(vec![d], Some(file.source.clone())))?,
-                ),
-            };
-            Ok((file, source))
-        });
-
-    // One compiled schema per distinct file (however its path was spelled).
-    let mut keys: BTreeMap<SchemaKey, usize> = BTreeMap::new();
-    let mut sources: Vec<SchemaSource> = Vec::new();
-    let mut which: Vec<Option<usize>> = Vec::with_capacity(parsed.len());
-    for p in &parsed {
-        which.push(match p {
-            Ok((_, Some(s))) => Some(*keys.entry(SchemaKey::of(s)).or_insert_with(|| {
-                sources.push(s.clone());
-                sources.len() - 1
-            })),
-            _ => None,
-        });
-    }
-    let compiled: Vec<CompiledSchema> = match forced {
-        Some(c) => vec![c],
-        None => map_in_order(&sources, schema::compile)
-            .into_iter()
-            .collect::<Result<_, _>>()?,
+    let (parsed, compiled, which) = match schema {
+        // A large schema takes as long to compile as a large file takes to parse: do both
+        // at once.
+        Some(p) => std::thread::scope(|s| {
+            let compiling = s.spawn(|| schema::compile(&SchemaSource::File(p.to_owned())));
+            let parsed = map_in_order(files, parse);
+            let compiled = compiling
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let which = vec![0; parsed.len()];
+            compiled.map(|c| (parsed, vec![c], which))
+        })?,
+        None => {
+            let parsed = map_in_order(files, parse);
+            let (compiled, which) = compile_detected(&parsed)?;
+            (parsed, compiled, which)
+        }
     };
 
     let jobs: Vec<(&ParsedFile, &CompiledSchema)> = parsed
         .iter()
         .zip(&which)
-        .filter_map(|(p, w)| {
-            let file = &p.as_ref().ok()?.0;
-            Some((file, &compiled[w.unwrap_or(0)]))
-        })
+        .filter_map(|(p, &i)| Some((&p.as_ref().ok()?.0, &compiled[i])))
         .collect();
     let mut checked = map_in_order(&jobs, |(file, schema)| {
         (schema.source.display(), check::check(file, schema))
     })
     .into_iter();
-    Ok(parsed
+    let reports = parsed
         .into_iter()
         .zip(files)
         .map(|(p, path)| FileReport {
@@ -116,13 +110,40 @@ pub fn validate_files(
                     let (schema, violations) = checked.next().expect("one result per parsed file");
                     Outcome::Checked {
                         schema,
-                        source: file.source,
+                        file,
                         violations,
                     }
                 }
             },
         })
-        .collect())
+        .collect();
+    Ok(Run {
+        reports,
+        schemas: compiled,
+    })
+}
+
+/// Compiles each distinct schema the files chose, once; returns the schemas and, per file,
+/// the index of its schema.
+fn compile_detected(
+    parsed: &[Result<(ParsedFile, Option<SchemaSource>), Failure>],
+) -> Result<(Vec<CompiledSchema>, Vec<usize>), Failure> {
+    let mut keys: BTreeMap<SchemaKey, usize> = BTreeMap::new();
+    let mut sources: Vec<SchemaSource> = Vec::new();
+    let mut which = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        which.push(match p {
+            Ok((_, Some(s))) => *keys.entry(SchemaKey::of(s)).or_insert_with(|| {
+                sources.push(s.clone());
+                sources.len() - 1
+            }),
+            _ => 0,
+        });
+    }
+    let compiled = map_in_order(&sources, schema::compile)
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    Ok((compiled, which))
 }
 
 /// The exit status of a run, as diff(1): 2 when a file could not be checked, 1 when one is

@@ -16,7 +16,7 @@ pub fn text(reports: &[FileReport], style: Style) -> String {
             Outcome::Failed(_) => {}
             Outcome::Checked {
                 schema,
-                source,
+                file,
                 violations,
             } => {
                 for v in violations {
@@ -25,7 +25,7 @@ pub fn text(reports: &[FileReport], style: Style) -> String {
                         Location::new(v.line, v.column),
                         v.message.clone(),
                     );
-                    out.push_str(&d.render(Some(source), style));
+                    out.push_str(&d.render(Some(&file.source), style));
                     let pointer = if v.pointer.is_empty() {
                         "\"\" (the whole document)"
                     } else {
