@@ -403,3 +403,24 @@ fn a_values_file_without_a_schema_asks_for_one() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).contains("missing required key `images`"));
 }
+
+#[test]
+fn the_example_in_docs_editors_is_real_output() {
+    let doc = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
+    let start = doc
+        .find("$ portplan validate ")
+        .expect("docs/editors.md shows a run");
+    let block = &doc[start..];
+    let block = &block[..block.find("```").unwrap()];
+    let (command, shown) = block.split_once('\n').unwrap();
+    let args: Vec<&str> = command
+        .trim_start_matches("$ portplan ")
+        .split_whitespace()
+        .collect();
+    let out = portplan(&args);
+    assert_eq!(
+        stdout(&out),
+        shown,
+        "docs/editors.md's example is stale: `{command}`"
+    );
+}

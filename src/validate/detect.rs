@@ -91,6 +91,14 @@ pub fn detect(path: &Path, text: &str, value: &Value) -> Result<SchemaSource, Di
     let folder = path.parent().unwrap_or(Path::new(""));
     if let Some(ml) = find_modeline(text) {
         let target = ml.target.as_str();
+        if target == "none" {
+            return Err(Diagnostic::error(
+                &shown,
+                ml.at,
+                "the modeline turns schema validation off for this file (`$schema=none`)",
+            )
+            .with_hint("leave the file out, or pass --schema PATH to validate it anyway"));
+        }
         let local = target.strip_prefix("file://").unwrap_or(target);
         let name = local.rsplit('/').next().unwrap_or(local);
         if name == MODEL_SCHEMA_NAME {
@@ -174,5 +182,7 @@ mod tests {
         let e = detect(p, remote, &json!(null)).unwrap_err();
         assert!(e.message.contains("does not download"), "{e}");
         assert_eq!(e.line, 1);
+        let off = detect(p, "# yaml-language-server: $schema=none\n", &json!(null)).unwrap_err();
+        assert!(off.message.contains("`$schema=none`"), "{off}");
     }
 }
