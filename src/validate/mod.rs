@@ -37,7 +37,7 @@ pub enum Outcome {
     Checked {
         /// The schema's name, as messages show it.
         schema: String,
-        file: ParsedFile,
+        file: Box<ParsedFile>,
         violations: Vec<Violation>,
     },
     /// Unreadable, malformed, or no schema to check it against.
@@ -110,7 +110,7 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
                     let (schema, violations) = checked.next().expect("one result per parsed file");
                     Outcome::Checked {
                         schema,
-                        file,
+                        file: Box::new(file),
                         violations,
                     }
                 }
