@@ -19,6 +19,12 @@ if ! command -v kubernetes-validate >/dev/null && ! python3 -c 'import kubernete
   # Debian's ensurepip, which the venv below needs, lives in python3-venv (it pulls in python3).
   python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 fi
+# check-jsonschema (PyPI) is not a test oracle: bench/validate.sh measures portplan against it.
+need_check_jsonschema=false
+if ! command -v check-jsonschema >/dev/null; then
+  need_check_jsonschema=true
+  python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,6 +39,14 @@ if $need_kubernetes_validate; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q kubernetes-validate
   ln -sf "$venv/bin/kubernetes-validate" /usr/local/bin/kubernetes-validate
+fi
+
+if $need_check_jsonschema; then
+  venv=/opt/portplan-oracles/venv
+  echo "setup: pip install check-jsonschema (into $venv)"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q check-jsonschema
+  ln -sf "$venv/bin/check-jsonschema" /usr/local/bin/check-jsonschema
 fi
 
 # The editors' YAML engine (npm yaml-language-server), pinned by tests/tools/package-lock.json;
