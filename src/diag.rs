@@ -89,10 +89,20 @@ impl Diagnostic {
     /// Renders the diagnostic as a person reads it: the position, the message, the source
     /// line with a caret under the column, the hint and the related places.
     pub fn render(&self, source: Option<&str>, style: Style) -> String {
+        self.render_coded(None, source, style)
+    }
+
+    /// [`Diagnostic::render`] with the name of the check that found it after the severity,
+    /// as compilers print lint names: `error[client-port-drift]: ...`.
+    pub fn render_coded(&self, code: Option<&str>, source: Option<&str>, style: Style) -> String {
         let mut out = String::new();
+        let word = match code {
+            Some(c) => format!("{}[{c}]", self.severity),
+            None => self.severity.to_string(),
+        };
         let sev = match self.severity {
-            Severity::Error => style.paint("1;31", "error"),
-            Severity::Warning => style.paint("1;33", "warning"),
+            Severity::Error => style.paint("1;31", &word),
+            Severity::Warning => style.paint("1;33", &word),
         };
         out.push_str(&format!(
             "{}: {sev}: {}\n",

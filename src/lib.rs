@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod drift;
 pub mod fsutil;
+pub mod lint;
 pub mod model;
 pub mod output;
 pub mod plan;

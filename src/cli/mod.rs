@@ -2,6 +2,7 @@
 
 mod diff;
 mod generate;
+mod lint;
 mod plan;
 mod ports;
 mod schema;
@@ -26,6 +27,7 @@ Examples:
   portplan gen --check                # exit 1 when ./chart-out is not what gen would write
   portplan diff --chart fork/loki     # how a chart folder differs from the generated chart
   portplan ports                      # the port map of ./portplan.yaml
+  portplan lint charts/ apps/         # charts and client configs against the model
   portplan ports --format csv > ports.csv
   portplan plan --model examples/monolithic.yaml
   portplan schema --out schema/portplan.schema.json
@@ -46,6 +48,7 @@ struct Cli {
 enum Command {
     Gen(generate::Args),
     Diff(diff::Args),
+    Lint(lint::Args),
     Ports(ports::Args),
     Plan(plan::Args),
     Schema(schema::Args),
@@ -94,6 +97,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Gen(a) => generate::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Lint(a) => lint::run(a),
         Command::Ports(a) => ports::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Schema(a) => schema::run(a),

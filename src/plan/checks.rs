@@ -53,8 +53,8 @@ pub(super) fn check_collisions(
         if !reported.insert(key) {
             return;
         }
-        let at_first = first_location(lm, first);
-        let at_second = first_location(lm, second);
+        let at_first = port_location(lm, first);
+        let at_second = port_location(lm, second);
         errors.push(
             Diagnostic::error(
                 &lm.path,
@@ -118,7 +118,9 @@ pub(super) fn check_collisions(
     }
 }
 
-fn first_location(lm: &LoadedModel, p: &PortEntry) -> crate::yaml::Location {
+/// Where the model sets a port: its own key, else the strategy key it derives from, else the
+/// `mode` key whose preset chose it.
+pub fn port_location(lm: &LoadedModel, p: &PortEntry) -> crate::yaml::Location {
     let ptr = lm.located.first_present(&p.origin);
     if ptr == "/mode" {
         lm.located.key_location(ptr)
@@ -133,7 +135,7 @@ fn order<'a>(
     a: &'a PortEntry,
     b: &'a PortEntry,
 ) -> (&'a PortEntry, &'a PortEntry) {
-    if first_location(lm, a) <= first_location(lm, b) {
+    if port_location(lm, a) <= port_location(lm, b) {
         (a, b)
     } else {
         (b, a)

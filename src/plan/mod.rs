@@ -15,8 +15,9 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::model::{CanaryKind, KubeVersion, Mode, PortStrategy, Resources};
 
+pub use checks::port_location;
 pub use quantity::{Cpu, Memory};
-pub use resolve::build_plan;
+pub use resolve::{Resolution, build_plan, resolve};
 pub use summary::{ResourceRow, ResourceSummary};
 
 /// Everything resolved. Serialised as-is for `portplan plan --format json` and as the context

@@ -6,25 +6,73 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::checks::{check_collisions, check_name_lengths};
 use super::presets as p;
 use super::*;
-use crate::diag::{Diagnostic, Failure};
+use crate::diag::{Diagnostic, Failure, Severity};
 use crate::model::*;
 use crate::yaml::located::pointer_token;
 
 /// Resolves a loaded model into a Plan, or every error found.
 pub fn build_plan(lm: &LoadedModel) -> Result<Plan, Failure> {
+    let r = resolve(lm);
+    let mut errors = r.errors;
+    let mut warnings = Vec::new();
+    errors.extend(r.collisions);
+    for d in r.traffic_distribution {
+        match d.severity {
+            Severity::Error => errors.push(d),
+            Severity::Warning => warnings.push(d),
+        }
+    }
+    if errors.is_empty() {
+        let mut plan = r.plan;
+        warnings.extend(plan.warnings);
+        plan.warnings = warnings;
+        Ok(plan)
+    } else {
+        errors.sort_by_key(|d| (d.line, d.column));
+        Err(Failure::new(errors, Some(lm.source.clone())))
+    }
+}
+
+/// A Plan resolved as far as the model allows, with every problem found on the way, sorted
+/// by the check that found it.
+///
+/// [`build_plan`] refuses a Plan with any error; `portplan lint` instead reports collisions and
+/// unsupported trafficDistribution values as findings of their own rules, so it needs the
+/// Plan and the diagnostics apart. Both come from the same checks: nothing is re-implemented.
+#[derive(Debug)]
+pub struct Resolution {
+    /// Complete even when there are errors: an unsupported trafficDistribution is left out,
+    /// colliding ports are kept as written.
+    pub plan: Plan,
+    /// Errors of every other check: the model cannot be used while there are any.
+    pub errors: Vec<Diagnostic>,
+    /// Ports that collide (errors).
+    pub collisions: Vec<Diagnostic>,
+    /// trafficDistribution values the Kubernetes version does not support: errors when the
+    /// API rejects them, warnings when the field predates the cluster and is dropped.
+    pub traffic_distribution: Vec<Diagnostic>,
+}
+
+/// Resolves a loaded model, keeping going after errors (see [`Resolution`]).
+pub fn resolve(lm: &LoadedModel) -> Resolution {
     let mut r = Resolver {
         lm,
         errors: Vec::new(),
         warnings: Vec::new(),
+        collisions: Vec::new(),
+        traffic: Vec::new(),
     };
-    let plan = r.resolve();
-    if r.errors.is_empty() {
-        let mut plan = plan;
-        plan.warnings = r.warnings;
-        Ok(plan)
-    } else {
-        r.errors.sort_by_key(|d| (d.line, d.column));
-        Err(Failure::new(r.errors, Some(lm.source.clone())))
+    let mut plan = r.resolve();
+    plan.warnings = r.warnings;
+    let by_place = |v: &mut Vec<Diagnostic>| v.sort_by_key(|d| (d.line, d.column));
+    by_place(&mut r.errors);
+    by_place(&mut r.collisions);
+    by_place(&mut r.traffic);
+    Resolution {
+        plan,
+        errors: r.errors,
+        collisions: r.collisions,
+        traffic_distribution: r.traffic,
     }
 }
 
@@ -32,6 +80,8 @@ struct Resolver<'a> {
     lm: &'a LoadedModel,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    collisions: Vec<Diagnostic>,
+    traffic: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
@@ -108,7 +158,7 @@ impl Resolver<'_> {
         );
 
         check_name_lengths(self.lm, &components, &caches, &mut self.errors);
-        check_collisions(self.lm, strategy, &ports, &components, &mut self.errors);
+        check_collisions(self.lm, strategy, &ports, &components, &mut self.collisions);
 
         let limits = m.limits.clone().unwrap_or_default();
         if let Some(r) = &limits.retention_period
@@ -200,7 +250,7 @@ impl Resolver<'_> {
                     .located
                     .first_present(&format!("{pointer}|/kubeVersion")),
             );
-            self.warnings.push(
+            self.traffic.push(
                 Diagnostic::warning(
                     &self.lm.path,
                     at,
@@ -212,19 +262,19 @@ impl Resolver<'_> {
         if kube >= min {
             return td.api_value();
         }
+        let message = format!(
+            "trafficDistribution {td:?} needs Kubernetes >= {min}, but kubeVersion is {kube}"
+        );
         if min > KubeVersion::new(1, 30) && kube >= KubeVersion::new(1, 30) {
-            self.err_value(
-                pointer,
-                format!("trafficDistribution {td:?} needs Kubernetes >= {min}, but kubeVersion is {kube}"),
-            )
-            .hint = Some("use PreferClose (Kubernetes >= 1.30), or raise kubeVersion".into());
+            self.traffic.push(
+                self.lm
+                    .error_at_value(pointer, message)
+                    .with_hint("use PreferClose (Kubernetes >= 1.30), or raise kubeVersion"),
+            );
             return None;
         }
         if min > KubeVersion::new(1, 30) {
-            self.err_value(
-                pointer,
-                format!("trafficDistribution {td:?} needs Kubernetes >= {min}, but kubeVersion is {kube}"),
-            );
+            self.traffic.push(self.lm.error_at_value(pointer, message));
             return None;
         }
         let at = self.lm.located.value_location(
@@ -232,7 +282,7 @@ impl Resolver<'_> {
                 .located
                 .first_present(&format!("{pointer}|/kubeVersion")),
         );
-        self.warnings.push(
+        self.traffic.push(
             Diagnostic::warning(
                 &self.lm.path,
                 at,

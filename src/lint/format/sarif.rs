@@ -1,0 +1,104 @@
+use serde_json::{Value, json};
+
+use crate::diag::Severity;
+use crate::lint::Report;
+use crate::lint::rules::{ALL, RuleInfo};
+
+/// Where rule pages are published: the crate's source as docs.rs serves it, for the version
+/// that produced the log, so a link always matches the rules that ran.
+fn help_uri(rule: &RuleInfo) -> String {
+    format!(
+        "https://docs.rs/crate/portplan/{}/source/{}",
+        env!("CARGO_PKG_VERSION"),
+        rule.doc_path()
+    )
+}
+
+/// A SARIF 2.1.0 log with one run: every rule in `tool.driver.rules`, one result per
+/// finding. Columns are counted in Unicode code points, as the text output counts them.
+pub fn sarif(report: &Report) -> String {
+    let rules: Vec<Value> = ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.slug,
+                "shortDescription": { "text": r.summary },
+                "help": { "text": r.fix },
+                "helpUri": help_uri(r),
+                "defaultConfiguration": { "level": level(r.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let d = &f.diagnostic;
+            let index = ALL.iter().position(|r| r.slug == f.rule).unwrap_or(0);
+            json!({
+                "ruleId": f.rule,
+                "ruleIndex": index,
+                "level": level(d.severity),
+                "message": { "text": format!("{}\nhelp: {}", d.message, f.hint()) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&d.path) },
+                        "region": { "startLine": d.line.max(1), "startColumn": d.column.max(1) },
+                    }
+                }],
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "portplan",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).expect("a JSON value always serialises");
+    out.push('\n');
+    out
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// A path as a URI reference: relative paths stay relative (to the directory lint ran in),
+/// absolute ones become `file://` URIs; characters outside RFC 3986's unreserved set and
+/// `/` are percent-encoded.
+pub(crate) fn uri(path: &str) -> String {
+    let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris() {
+        assert_eq!(super::uri("a b/c%.yaml"), "a%20b/c%25.yaml");
+        assert_eq!(super::uri("/x/y.yaml"), "file:///x/y.yaml");
+    }
+}

@@ -1,0 +1,153 @@
+//! `portplan lint`: the incident classes, caught in the model, in existing charts and in
+//! client configs anywhere in a repository.
+//!
+//! Model rules read the model and its [`crate::plan::Resolution`] (the Plan as far as it
+//! resolves, with collisions and unsupported trafficDistribution values kept apart, so they
+//! become findings instead of stopping the run). File rules read the files under the PATHs
+//! as text: chart templates are checked as source, not rendered. Each rule lives in
+//! [`rules`], one file per rule, and has a page under `docs/lint/`.
+
+mod context;
+mod finding;
+pub mod format;
+pub mod manifest;
+pub mod rules;
+mod scan;
+mod text;
+mod walk;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+pub use context::Context;
+pub use finding::Finding;
+pub use rules::{RuleInfo, Target};
+pub use walk::MAX_FILE_BYTES;
+
+use crate::diag::{Diagnostic, Failure, Severity};
+use crate::model::LoadedModel;
+use crate::plan::resolve;
+use rules::{
+    mode_transition, port_collision, privileged_port, structured_metadata_needs_v13,
+    tail_limit_below_canaries, traffic_distribution_missing, traffic_distribution_unsupported,
+};
+
+/// What to lint besides the model.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Files and folders to walk.
+    pub paths: Vec<PathBuf>,
+    /// An existing chart's values file, for `mode-transition`.
+    pub chart_values: Option<PathBuf>,
+    /// Scanning threads; `None` uses every available core.
+    pub threads: Option<usize>,
+}
+
+/// The result of a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    /// Things left out, for stderr (`path: skipped: ...`).
+    pub notes: Vec<String>,
+    /// Files or folders that could not be read: the run is incomplete (exit 2).
+    pub errors: Vec<Diagnostic>,
+    /// Warnings about the model that belong to no rule.
+    pub model_warnings: Vec<Diagnostic>,
+    pub files_scanned: usize,
+    pub binary_skipped: usize,
+}
+
+impl Report {
+    pub fn errors_found(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings_found(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity() == s).count()
+    }
+}
+
+/// Lints the model and, when given, files under `opts.paths`.
+///
+/// Fails (exit 2) when the model cannot be resolved for reasons no rule covers, when a PATH
+/// does not exist, or when `--chart-values` cannot be read or says nothing about a mode.
+pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
+    let res = resolve(lm);
+    if !res.errors.is_empty() {
+        return Err(Failure::new(res.errors, Some(lm.source.clone())));
+    }
+    let mut findings = Vec::new();
+    port_collision::check(&res, &mut findings);
+    traffic_distribution_unsupported::check(&res, &mut findings);
+    privileged_port::check(lm, &res.plan, &mut findings);
+    tail_limit_below_canaries::check(lm, &res.plan, &mut findings);
+    structured_metadata_needs_v13::check(lm, &res.plan, &mut findings);
+
+    let mut report = Report {
+        model_warnings: res.plan.warnings.clone(),
+        ..Report::default()
+    };
+    let ctx = Context::new(res.plan, &lm.path);
+    if let Some(values) = &opts.chart_values {
+        chart_values(values, &ctx, &mut findings)?;
+    }
+    for p in &opts.paths {
+        if let Err(e) = std::fs::metadata(p) {
+            return Err(Failure::plain(
+                &p.display().to_string(),
+                format!("cannot read: {e}"),
+            ));
+        }
+    }
+    if !opts.paths.is_empty() {
+        let threads = opts.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let scanner = scan::Scanner::new(&ctx);
+        let walked = walk::walk(&opts.paths, threads, |path, bytes| {
+            scanner.scan(path, bytes)
+        });
+        let mut defines = HashSet::new();
+        let mut pending = Vec::new();
+        for o in walked.outcomes {
+            findings.extend(o.findings);
+            pending.extend(o.pending);
+            defines.extend(o.traffic_distribution_defines);
+        }
+        findings.extend(traffic_distribution_missing::resolve(pending, &defines));
+        report.notes = walked.notes;
+        report.errors = walked.errors;
+        report.files_scanned = walked.files_scanned;
+        report.binary_skipped = walked.binary_skipped;
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // `--chart-values` may name a file the walk reads too.
+    findings.dedup();
+    report.findings = findings;
+    Ok(report)
+}
+
+/// `--chart-values FILE`: the mode the existing chart runs.
+fn chart_values(path: &PathBuf, ctx: &Context, out: &mut Vec<Finding>) -> Result<(), Failure> {
+    let shown = walk::display(path);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::plain(&shown, format!("cannot read the chart values: {e}")))?;
+    let Some(chart) = mode_transition::chart_mode(&text) else {
+        let mut f = Failure::plain(
+            &shown,
+            "no top-level `deploymentMode` and not a values.yaml generated by portplan: the chart's mode is unknown",
+        );
+        f.diagnostics[0].hint = Some(
+            "pass the values file of the release as installed (the official chart's values have `deploymentMode`)"
+                .into(),
+        );
+        return Err(f);
+    };
+    mode_transition::check(&shown, &chart, ctx.plan.mode, out);
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! `client-port-drift`: a URL or `host:port` naming one of the release's Services with a
+//! port the model does not give that Service.
+//!
+//! Clients live outside the chart: an Alloy `loki.write` endpoint inline in an Argo CD
+//! Application, a Grafana datasource, another team's config. When the distributor moved from
+//! 4100 to 4101 the chart followed but Alloy kept posting to `...-distributor...:4100`, and
+//! every batch was dropped after timeouts. Any text file can hold such an address, so this
+//! rule reads every file as text: it finds the release's Service names (short, `.ns`,
+//! `.ns.svc` or the FQDN) followed by `:<port>` and checks the port against the Plan.
+//! References without a port, and names that are not the release's Services, are left alone.
+
+use super::{RuleInfo, Target};
+use crate::diag::Severity;
+use crate::lint::Finding;
+use crate::lint::context::{Context, ServicePorts};
+use crate::lint::text::location_of;
+
+pub const RULE: RuleInfo = RuleInfo {
+    slug: "client-port-drift",
+    severity: Severity::Error,
+    target: Target::Files,
+    summary: "an address of one of the release's Services uses a port the model does not give it",
+    fix: "use the port the model gives the Service (`portplan ports` lists them)",
+};
+
+/// Checks every `<release>-...` host followed by a port in `text`.
+pub fn check(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
+    let bytes = text.as_bytes();
+    for start in ctx.prefix().find_iter(bytes) {
+        if start > 0 && is_host_byte(bytes[start - 1]) {
+            continue;
+        }
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| is_host_byte(**b))
+                .count();
+        let host = text[start..end].trim_end_matches('.');
+        let Some(service) = ctx.service_for_host(host) else {
+            continue;
+        };
+        let Some((port, port_start)) = port_after(bytes, end) else {
+            continue;
+        };
+        if service.ports.iter().any(|(p, _)| *p == port) {
+            continue;
+        }
+        let at = location_of(bytes, port_start);
+        let scheme = scheme_before(bytes, start);
+        out.push(Finding::at(
+            &RULE,
+            path,
+            at,
+            format!(
+                "`{}:{port}`: Service {} has no port {port}; the model gives it {}",
+                &text[start..end],
+                service.name,
+                list_ports(service)
+            ),
+            hint(service, scheme, &text[start..end]),
+        ));
+    }
+}
+
+/// Host names are DNS names; `_` is included so `foo_loki-v3-x` is not read as a host.
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'
+}
+
+/// `:<digits>` right after the host, ending at a non-alphanumeric byte; the port and where
+/// its digits start.
+fn port_after(bytes: &[u8], end: usize) -> Option<(u16, usize)> {
+    if bytes.get(end) != Some(&b':') {
+        return None;
+    }
+    let digits = bytes[end + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 || digits > 5 {
+        return None;
+    }
+    let after = end + 1 + digits;
+    if bytes.get(after).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let port: u32 = std::str::from_utf8(&bytes[end + 1..after])
+        .ok()?
+        .parse()
+        .ok()?;
+    Some((u16::try_from(port).ok().filter(|p| *p > 0)?, end + 1))
+}
+
+/// The URL scheme written right before the host (`http://`, `dns+`, `dns:///`), if any.
+fn scheme_before(bytes: &[u8], start: usize) -> &'static str {
+    let before = &bytes[..start];
+    for scheme in ["https://", "http://", "dns+", "dnssrv+", "dns:///"] {
+        if before.ends_with(scheme.as_bytes()) {
+            return scheme;
+        }
+    }
+    ""
+}
+
+fn list_ports(s: &ServicePorts) -> String {
+    let items: Vec<String> = s.ports.iter().map(|(p, n)| format!("{p} ({n})")).collect();
+    items.join(", ")
+}
+
+/// The port the address most likely meant: the HTTP port for an `http://` URL, the only port
+/// of a one-port Service, else the list.
+fn hint(s: &ServicePorts, scheme: &str, host: &str) -> String {
+    let http = s
+        .ports
+        .iter()
+        .find(|(_, n)| *n == "http-metrics" || *n == "http-memberlist" || *n == "client");
+    let pick = match (scheme, s.ports.as_slice()) {
+        (_, [only]) => Some(only),
+        ("http://" | "https://", _) => http,
+        ("dns+" | "dnssrv+", _) => s.ports.iter().find(|(_, n)| *n == "client"),
+        _ => None,
+    };
+    match pick {
+        Some((p, n)) => format!("use port {p} ({n}): `{scheme}{host}:{p}`"),
+        None => format!(
+            "use one of the ports the model gives {}: {}",
+            s.name,
+            list_ports(s)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports() {
+        assert_eq!(port_after(b"x:4100/loki", 1), Some((4100, 2)));
+        assert_eq!(port_after(b"x:4100\"", 1), Some((4100, 2)));
+        assert_eq!(port_after(b"x:4100", 1), Some((4100, 2)));
+        assert_eq!(port_after(b"x: 4100", 1), None);
+        assert_eq!(port_after(b"x:41a", 1), None);
+        assert_eq!(port_after(b"x:99999", 1), None);
+        assert_eq!(port_after(b"x:{{ .p }}", 1), None);
+        assert_eq!(scheme_before(b"url: http://h", 12), "http://");
+    }
+}

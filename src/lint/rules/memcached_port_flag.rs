@@ -1,0 +1,147 @@
+//! `memcached-port-flag`: a memcached container told its port with `-u`, or moved off 11211
+//! without `-p`.
+//!
+//! The official Loki chart's `_memcached-statefulset.tpl` passes `-u {{ .port }}`. `-u` is
+//! memcached's *user* flag; the port flag is `-p` (`--port`). With the default port the bug
+//! is invisible, because memcached's own default is also 11211. Moving the caches to 4090 and
+//! 4091 made memcached keep listening on 11211 while every client dialled 4090/4091:
+//! `connection refused` (as root, `-u 4090` even makes memcached exit: "can't find the user").
+//! The same happens whenever a memcached container declares a port other than 11211 and its
+//! arguments never pass `-p`. Checked on template source: `{{ .port }}` counts as a port.
+
+use super::{RuleInfo, Target};
+use crate::diag::Severity;
+use crate::lint::Finding;
+use crate::lint::context::{Context, MEMCACHED_DEFAULT_PORT};
+use crate::lint::manifest::{Container, Document, Scalar};
+use crate::lint::text::words;
+use crate::yaml::Location;
+
+pub const RULE: RuleInfo = RuleInfo {
+    slug: "memcached-port-flag",
+    severity: Severity::Error,
+    target: Target::Files,
+    summary: "memcached gets its port with -u (the user flag), or a non-default port without -p",
+    fix: "pass the port with -p (or --port): `-p {{ .port }}`",
+};
+
+/// Checks every memcached container of a document.
+pub fn check(path: &str, doc: &Document, ctx: &Context, out: &mut Vec<Finding>) {
+    for c in doc.containers.iter().filter(|c| is_memcached(c)) {
+        check_container(path, c, ctx, out);
+    }
+}
+
+fn check_container(path: &str, c: &Container, ctx: &Context, out: &mut Vec<Finding>) {
+    let name = c.name.as_ref().map_or("memcached", |n| n.text);
+    let args: Vec<(&str, Location)> = c
+        .args
+        .iter()
+        .flat_map(|a| {
+            words(a.text)
+                .into_iter()
+                .map(move |(w, off)| (w, Location::new(a.at.line, a.at.column + off as u32)))
+        })
+        .collect();
+    let mut user_as_port = false;
+    for (i, (word, at)) in args.iter().enumerate() {
+        let value = match *word {
+            "-u" | "--user" => args.get(i + 1).map(|(w, _)| *w),
+            w => w
+                .strip_prefix("--user=")
+                .or_else(|| w.strip_prefix("-u").filter(|v| !v.is_empty())),
+        };
+        if let Some(v) = value
+            && is_port_like(v)
+        {
+            user_as_port = true;
+            out.push(Finding::at(
+                &RULE,
+                path,
+                *at,
+                format!(
+                    "container `{name}` passes `{}`: -u is memcached's user flag, not its port, so memcached keeps listening on {MEMCACHED_DEFAULT_PORT}",
+                    if matches!(*word, "-u" | "--user") { format!("{word} {v}") } else { (*word).to_owned() }
+                ),
+                format!("use `-p {v}` (memcached's port flag is -p, or --port)"),
+            ));
+        }
+    }
+    if user_as_port || args.iter().any(|(w, _)| is_port_flag(w)) {
+        return;
+    }
+    let cache_ports = ctx.non_default_cache_ports();
+    for port in c.ports.iter().filter_map(|p| p.container_port.as_ref()) {
+        if let Some(message) = missing_port_flag(name, port, &cache_ports) {
+            out.push(Finding::at(
+                &RULE,
+                path,
+                port.at,
+                message,
+                format!("add `-p {}` to the container's args", port.text),
+            ));
+        }
+    }
+}
+
+/// Why a declared port without `-p` is wrong, if it is.
+fn missing_port_flag(name: &str, port: &Scalar, cache_ports: &[(&str, u16)]) -> Option<String> {
+    if let Some(p) = port.as_port() {
+        return (p != MEMCACHED_DEFAULT_PORT).then(|| {
+            format!(
+                "container `{name}` declares containerPort {p} but never passes -p/--port: memcached listens on {MEMCACHED_DEFAULT_PORT}"
+            )
+        });
+    }
+    if !port.is_template() || cache_ports.is_empty() {
+        return None;
+    }
+    let model: Vec<String> = cache_ports
+        .iter()
+        .map(|(n, p)| format!("{p} ({n})"))
+        .collect();
+    Some(format!(
+        "container `{name}` takes its containerPort from `{}` but never passes -p/--port: memcached listens on {MEMCACHED_DEFAULT_PORT}, and the model puts the caches on {}",
+        port.text,
+        model.join(", ")
+    ))
+}
+
+/// A memcached server container: named or built from memcached, and not its exporter.
+fn is_memcached(c: &Container) -> bool {
+    let texts = [c.name.as_ref(), c.image.as_ref()];
+    let mentions = |needle: &str| texts.iter().flatten().any(|s| s.text.contains(needle));
+    mentions("memcached") && !mentions("exporter")
+}
+
+/// A number, or a template action that reads a port.
+fn is_port_like(v: &str) -> bool {
+    let v = v.trim_matches(['"', '\'']);
+    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        || (v.contains("{{") && v.to_ascii_lowercase().contains("port"))
+}
+
+fn is_port_flag(w: &str) -> bool {
+    w == "-p"
+        || w == "--port"
+        || w.starts_with("--port=")
+        || w.strip_prefix("-p")
+            .is_some_and(|v| !v.is_empty() && (is_port_like(v) || v.starts_with("{{")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags() {
+        assert!(is_port_like("{{ .port }}"));
+        assert!(is_port_like("4090"));
+        assert!(!is_port_like("memcache"));
+        assert!(!is_port_like("{{ .user }}"));
+        assert!(is_port_flag("-p"));
+        assert!(is_port_flag("--port=4090"));
+        assert!(is_port_flag("-p4090"));
+        assert!(!is_port_flag("-pv"));
+    }
+}

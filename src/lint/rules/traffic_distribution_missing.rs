@@ -1,0 +1,84 @@
+//! `traffic-distribution-missing`: a Loki Service without `trafficDistribution` while the
+//! model asks for one.
+//!
+//! `trafficDistribution: PreferClose` keeps traffic in the client's zone, which is what cuts
+//! the cross-AZ bill the per-component ports were introduced to measure. In the forked chart
+//! it had to be added to every Service template by hand, and some were missed: those
+//! Services kept spreading traffic across zones with nothing failing. Headless Services are
+//! exempt (DNS returns every pod; there is no proxying to steer), and so is `ExternalName`.
+//!
+//! Read on template source: a Service counts as setting the field when `trafficDistribution`
+//! appears in it at all, inside `{{- if }}` / `{{- with }}` or through an `include` of a
+//! helper whose `define` mentions it (looked up across every file scanned). Only Services
+//! that mention the release name or `loki` are checked, so other applications' Services in
+//! the same repository are left alone.
+
+use std::collections::HashSet;
+
+use super::{RuleInfo, Target};
+use crate::diag::Severity;
+use crate::lint::Finding;
+use crate::lint::context::Context;
+use crate::lint::manifest::Document;
+
+pub const RULE: RuleInfo = RuleInfo {
+    slug: "traffic-distribution-missing",
+    severity: Severity::Warning,
+    target: Target::Files,
+    summary: "a non-headless Loki Service has no trafficDistribution although the model sets one",
+    fix: "add `trafficDistribution` to the Service's spec",
+};
+
+/// A finding that stands unless one of the Service's includes turns out to set the field.
+#[derive(Debug)]
+pub struct Pending {
+    pub finding: Finding,
+    pub includes: Vec<String>,
+}
+
+/// Checks one document; the result still depends on helpers defined in other files.
+pub fn check(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
+    let wanted = ctx.plan.traffic_distribution?;
+    let kind = doc.kind.as_ref()?;
+    if kind.text != "Service" || doc.headless || doc.mentions_traffic_distribution {
+        return None;
+    }
+    if doc
+        .service_type
+        .as_ref()
+        .is_some_and(|t| t.text == "ExternalName")
+    {
+        return None;
+    }
+    if !doc.text.contains("loki") && !doc.text.contains(&ctx.plan.release) {
+        return None;
+    }
+    let name = doc
+        .name
+        .as_ref()
+        .map_or(String::new(), |n| format!(" `{}`", n.text));
+    let finding = Finding::at(
+        &RULE,
+        path,
+        kind.at,
+        format!(
+            "Service{name} has no trafficDistribution, but the model asks for {wanted}: its traffic crosses zones"
+        ),
+        format!(
+            "add `trafficDistribution: {wanted}` under `spec` (generated charts read it from values: `portplan gen`)"
+        ),
+    );
+    Some(Pending {
+        finding,
+        includes: doc.includes.iter().map(|s| (*s).to_owned()).collect(),
+    })
+}
+
+/// The pending findings whose Service includes no helper that sets `trafficDistribution`.
+pub fn resolve(pending: Vec<Pending>, defines: &HashSet<String>) -> Vec<Finding> {
+    pending
+        .into_iter()
+        .filter(|p| !p.includes.iter().any(|i| defines.contains(i)))
+        .map(|p| p.finding)
+        .collect()
+}
