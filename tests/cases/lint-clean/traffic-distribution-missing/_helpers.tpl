@@ -1,0 +1,3 @@
+{{- define "team.serviceRouting" -}}
+trafficDistribution: {{ .Values.trafficDistribution | default "PreferClose" }}
+{{- end }}
