@@ -438,7 +438,7 @@ fn walker_skips_ignored_binary_huge_and_looping_files() {
     let mut binary = b"\x00\x01".to_vec();
     binary.extend_from_slice(drift.as_bytes());
     std::fs::write(dir.join("blob.bin"), binary).unwrap();
-    let mut huge = drift.repeat(1);
+    let mut huge = drift.to_owned();
     huge.push_str(&"#".repeat(portplan::lint::MAX_FILE_BYTES as usize));
     std::fs::write(dir.join("huge.alloy"), huge).unwrap();
     std::fs::create_dir_all(dir.join("loop")).unwrap();
