@@ -104,10 +104,12 @@ pub fn read_manifest(text: &str) -> Manifest<'_> {
     let mut reader = Reader::new(text);
     let mut offset = 0usize;
     let mut line_no = 0u32;
-    for raw in text.split_inclusive('\n') {
+    while offset < text.len() {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..])
+            .map_or(text.len(), |i| offset + i + 1);
         line_no += 1;
-        reader.line(raw, offset, line_no);
-        offset += raw.len();
+        reader.line(&text[offset..end], offset, line_no);
+        offset = end;
     }
     reader.finish(text.len());
     Manifest {
@@ -123,7 +125,7 @@ struct Reader<'a> {
     doc_start: usize,
     /// `(column, frame)`, outermost first.
     stack: Vec<(usize, Frame<'a>)>,
-    /// Inside a block scalar whose key sits at this column.
+    /// Inside a block scalar, or a subtree no rule reads, whose key sits at this column.
     block: Option<usize>,
     /// Stack depth of the current container's list item.
     container: Option<usize>,
@@ -145,6 +147,8 @@ impl<'a> Reader<'a> {
     fn end_document(&mut self, end: usize) {
         let mut doc = std::mem::take(&mut self.doc);
         doc.text = &self.text[self.doc_start..end];
+        doc.mentions_traffic_distribution =
+            mentions_outside_comments(doc.text, "trafficDistribution");
         if doc.kind.is_some() || !doc.containers.is_empty() {
             self.documents.push(doc);
         }
@@ -181,24 +185,17 @@ impl<'a> Reader<'a> {
         if rest.starts_with('#') {
             return;
         }
-        if rest.contains("{{") {
+        if has_action(rest) {
             self.scan_actions(rest);
-        }
-        if is_template_only(rest) {
-            return;
-        }
-        if memmem::find(rest.as_bytes(), b"trafficDistribution").is_some() {
-            self.doc.mentions_traffic_distribution = true;
+            if is_template_only(rest) {
+                return;
+            }
         }
         self.structure(line, indent, no);
     }
 
-    /// Notes what template actions on a line say: includes, and trafficDistribution set
-    /// through a helper or inside a conditional.
+    /// Notes the templates a line's actions include.
     fn scan_actions(&mut self, rest: &'a str) {
-        if memmem::find(rest.as_bytes(), b"trafficDistribution").is_some() {
-            self.doc.mentions_traffic_distribution = true;
-        }
         for verb in ["include \"", "template \""] {
             let mut from = 0;
             while let Some(i) = rest[from..].find(verb) {
@@ -250,12 +247,8 @@ impl<'a> Reader<'a> {
                 if item_value.is_none() {
                     self.pop_for_key(col);
                 }
-                let value_col = col + value_off;
-                let value = clean_value(value, line, no, value_col);
-                self.on_key(key, value.as_ref(), line, no);
-                if let Some(v) = &value
-                    && (v.text.starts_with('|') || v.text.starts_with('>'))
-                {
+                self.on_key(key, value, col + value_off, line, no);
+                if value.starts_with(['|', '>']) || self.uninteresting(key) {
                     self.block = Some(col);
                 }
                 self.stack.push((col, Frame::Key(key)));
@@ -266,6 +259,23 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// A container's field no rule reads (`env`, `resources`, `volumeMounts`, ...): its
+    /// subtree is skipped like a block scalar, which is most of a workload's lines.
+    fn uninteresting(&self, key: &str) -> bool {
+        self.container.is_some_and(|d| self.stack.len() == d + 1)
+            && !matches!(
+                key,
+                "name"
+                    | "image"
+                    | "args"
+                    | "command"
+                    | "ports"
+                    | "readinessProbe"
+                    | "livenessProbe"
+                    | "startupProbe"
+            )
     }
 
     fn pop_for_key(&mut self, col: usize) {
@@ -307,60 +317,63 @@ impl<'a> Reader<'a> {
         matches!(self.container_path(), Some([(_, Frame::Key(k))]) if *k == key)
     }
 
-    fn on_key(&mut self, key: &'a str, value: Option<&Scalar<'a>>, line: &'a str, no: u32) {
-        if let Some(path) = self.container_path() {
-            let path: Vec<Frame<'a>> = path.iter().map(|(_, f)| *f).collect();
+    /// Records what a `key: value` line says, when the rules need it. Values are cleaned
+    /// and located only for the keys that matter: most lines of a manifest are not read.
+    fn on_key(&mut self, key: &'a str, raw: &'a str, col: usize, line: &'a str, no: u32) {
+        let value = || clean_value(raw, line, no, col);
+        if let Some(d) = self.container {
             let Some(c) = self.doc.containers.last_mut() else {
                 return;
             };
-            match (path.as_slice(), key) {
-                ([], "name") => c.name = value.cloned(),
-                ([], "image") => c.image = value.cloned(),
+            match (&self.stack[d + 1..], key) {
+                ([], "name") => c.name = value(),
+                ([], "image") => c.image = value(),
                 ([], "args" | "command") => {
-                    if let Some(v) = value
-                        && v.text.starts_with('[')
+                    if raw.starts_with('[')
+                        && let Some(v) = value()
                     {
-                        c.args.extend(flow_items(v, line, no));
+                        c.args.extend(flow_items(&v, line, no));
                     }
                 }
-                ([Frame::Key("ports"), Frame::Item], "name") => {
+                ([(_, Frame::Key("ports")), (_, Frame::Item)], "name") => {
                     if let Some(p) = c.ports.last_mut() {
-                        p.name = value.cloned();
+                        p.name = value();
                     }
                 }
-                ([Frame::Key("ports"), Frame::Item], "containerPort") => {
+                ([(_, Frame::Key("ports")), (_, Frame::Item)], "containerPort") => {
                     if let Some(p) = c.ports.last_mut() {
-                        p.container_port = value.cloned();
+                        p.container_port = value();
                     }
                 }
                 (
                     [
-                        Frame::Key(probe @ ("readinessProbe" | "livenessProbe" | "startupProbe")),
+                        (
+                            _,
+                            Frame::Key(
+                                probe @ ("readinessProbe" | "livenessProbe" | "startupProbe"),
+                            ),
+                        ),
                         ..,
                     ],
                     "port",
                 ) => {
-                    if let Some(v) = value {
-                        c.probes.push(ProbePort {
-                            probe,
-                            port: v.clone(),
-                        });
+                    if let Some(port) = value() {
+                        c.probes.push(ProbePort { probe, port });
                     }
                 }
                 _ => {}
             }
             return;
         }
-        let top: Vec<Frame<'a>> = self.stack.iter().map(|(_, f)| *f).collect();
-        match (top.as_slice(), key) {
+        match (self.stack.as_slice(), key) {
             ([], "kind") => {
-                if let Some(v) = value {
-                    self.doc.kind = Some(v.clone());
+                if let Some(v) = value() {
+                    self.doc.kind = Some(v);
                 }
             }
-            ([Frame::Key("metadata")], "name") => self.doc.name = value.cloned(),
-            ([Frame::Key("spec")], "type") => self.doc.service_type = value.cloned(),
-            (_, "clusterIP") if value.is_some_and(|v| v.text == "None") => {
+            ([(_, Frame::Key("metadata"))], "name") => self.doc.name = value(),
+            ([(_, Frame::Key("spec"))], "type") => self.doc.service_type = value(),
+            (_, "clusterIP") if value().is_some_and(|v| v.text == "None") => {
                 self.doc.headless = true;
             }
             _ => {}
@@ -379,6 +392,20 @@ impl<'a> Reader<'a> {
             c.args.push(v);
         }
     }
+}
+
+/// Whether a line has a template action (`{{`) in it.
+fn has_action(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'{'))
+}
+
+/// Whether `needle` occurs in `text` on a line that is not a comment.
+fn mentions_outside_comments(text: &str, needle: &str) -> bool {
+    memmem::find_iter(text.as_bytes(), needle.as_bytes()).any(|i| {
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..i]).map_or(0, |n| n + 1);
+        !text[start..i].trim_start().starts_with('#')
+    })
 }
 
 /// Whether a line holds nothing but template actions (`{{- if .x }}`, `{{- include ... }}`).
@@ -652,6 +679,31 @@ spec:
         );
         assert_eq!(d.containers[1].name.as_ref().unwrap().text, "exporter");
         assert!(d.containers[1].ports.is_empty());
+    }
+
+    #[test]
+    fn skips_fields_no_rule_reads() {
+        let text = "\
+kind: Deployment
+spec:
+  containers:
+  - name: app
+    env:
+    - name: NOT_A_CONTAINER
+      value: x
+    resources:
+      limits: {cpu: 1}
+    ports:
+    - name: http
+      containerPort: 8080
+  - name: second
+";
+        let m = read_manifest(text);
+        let c = &m.documents[0].containers;
+        let names: Vec<_> = c.iter().map(|c| c.name.as_ref().unwrap().text).collect();
+        assert_eq!(names, ["app", "second"]);
+        assert_eq!(c[0].ports.len(), 1);
+        assert_eq!(c[0].ports[0].name.as_ref().unwrap().text, "http");
     }
 
     #[test]
