@@ -20,7 +20,7 @@ bin=$PWD/target/release/portplan
 tree=$(mktemp -d "${TMPDIR:-/tmp}/portplan-bench.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
 python3 bench/gen_tree.py "$tree" "$files"
-echo "tree: $files files, $(du -sm "$tree" | cut -f1) MB in $tree"
+echo "tree: $files files, $(du -sm --apparent-size "$tree" | cut -f1) MB in $tree"
 
 names=$("$bin" ports --format json | python3 -c '
 import json, sys
@@ -29,7 +29,7 @@ print("|".join(s.split("-", 2)[2] for s in svc))')
 rg_cmd="rg -c 'loki-v3-($names)' $tree"
 pp_cmd="$bin lint --model portplan.yaml $tree --format json"
 # portplan exits 1 on findings (the tree plants a few stale ports); rg exits 0 on matches.
-"$bin" lint --model portplan.yaml "$tree" --format json > "$tree.findings.json" || true
+"$bin" lint --model portplan.yaml "$tree" --format json > "$tree.findings.json" 2>/dev/null || true
 echo "portplan findings: $(grep -c '"rule"' "$tree.findings.json"); rg matching files: $(eval "$rg_cmd" | wc -l)"
 rm -f "$tree.findings.json"
 

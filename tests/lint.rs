@@ -491,3 +491,29 @@ fn walker_skips_ignored_binary_huge_and_looping_files() {
     assert_eq!(one.stdout, out.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_rule_has_a_page_and_an_index_entry() {
+    let index = std::fs::read_to_string(root().join("docs/lint/README.md")).unwrap();
+    for rule in ALL {
+        let page = std::fs::read_to_string(root().join(rule.doc_path()))
+            .unwrap_or_else(|_| panic!("{} is missing", rule.doc_path()));
+        assert!(
+            page.starts_with(&format!("# {}\n", rule.slug)),
+            "{}",
+            rule.doc_path()
+        );
+        for section in ["## What", "## Why", "## How to fix"] {
+            assert!(
+                page.contains(section),
+                "{} has no `{section}`",
+                rule.doc_path()
+            );
+        }
+        assert!(
+            index.contains(&format!("[`{0}`]({0}.md)", rule.slug)),
+            "docs/lint/README.md does not list {}",
+            rule.slug
+        );
+    }
+}
