@@ -233,6 +233,13 @@ impl Resolver<'_> {
         }
     }
 
+    /// Where a trafficDistribution warning points: the value when the model sets it, else
+    /// `kubeVersion`, the other half of the mismatch.
+    fn td_warning_location(&self, pointer: &str) -> crate::yaml::Location {
+        let located = &self.lm.located;
+        located.value_location(located.first_present(&format!("{pointer}|/kubeVersion")))
+    }
+
     /// A Service's effective trafficDistribution: errors when the API does not know the value
     /// at all; warns and drops it when the cluster predates the field.
     fn traffic_distribution(
@@ -245,11 +252,7 @@ impl Resolver<'_> {
         if kube == KubeVersion::new(1, 30) && min == kube {
             // 1.30's API has the field, but behind the alpha ServiceTrafficDistribution gate,
             // off by default: the API server silently drops it.
-            let at = self.lm.located.value_location(
-                self.lm
-                    .located
-                    .first_present(&format!("{pointer}|/kubeVersion")),
-            );
+            let at = self.td_warning_location(pointer);
             self.traffic.push(
                 Diagnostic::warning(
                     &self.lm.path,
@@ -277,11 +280,7 @@ impl Resolver<'_> {
             self.traffic.push(self.lm.error_at_value(pointer, message));
             return None;
         }
-        let at = self.lm.located.value_location(
-            self.lm
-                .located
-                .first_present(&format!("{pointer}|/kubeVersion")),
-        );
+        let at = self.td_warning_location(pointer);
         self.traffic.push(
             Diagnostic::warning(
                 &self.lm.path,

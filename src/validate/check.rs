@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::explain::explain;
 use super::schema::CompiledSchema;
 use crate::diag::Failure;
+use crate::yaml::token_at;
 use crate::yaml::{Located, Location, parse_located};
 
 /// A YAML file read and parsed, ready to validate.
@@ -100,22 +101,6 @@ pub fn check(file: &ParsedFile, schema: &CompiledSchema) -> Vec<Violation> {
     // Alternatives in a schema can report the same problem twice.
     out.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
     out
-}
-
-/// The plain scalar written at `at`.
-fn token_at(source: &str, at: Location) -> &str {
-    let line = source
-        .lines()
-        .nth(at.line.saturating_sub(1) as usize)
-        .unwrap_or("");
-    let start = line
-        .char_indices()
-        .nth(at.column.saturating_sub(1) as usize)
-        .map_or(line.len(), |(i, _)| i);
-    line[start..]
-        .split(|c: char| c.is_whitespace() || matches!(c, '#' | ',' | '}' | ']' | '"' | '\''))
-        .next()
-        .unwrap_or("")
 }
 
 fn is_blank(source: &str) -> bool {

@@ -94,7 +94,7 @@ fn scalar_kind(raw: &str) -> Option<&'static str> {
 }
 
 /// The plain scalar that starts at `at`, as written.
-fn token_at(source: &str, at: Location) -> &str {
+pub fn token_at(source: &str, at: Location) -> &str {
     let line = source
         .lines()
         .nth(at.line.saturating_sub(1) as usize)
@@ -103,8 +103,8 @@ fn token_at(source: &str, at: Location) -> &str {
         .char_indices()
         .nth(at.column.saturating_sub(1) as usize)
         .map_or(line.len(), |(i, _)| i);
-    let rest = &line[start..];
-    rest.split(|c: char| c.is_whitespace() || c == '#' || c == ',' || c == '}')
+    line[start..]
+        .split(|c: char| c.is_whitespace() || matches!(c, '#' | ',' | '}' | ']' | '"' | '\''))
         .next()
         .unwrap_or("")
 }

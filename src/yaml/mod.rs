@@ -6,7 +6,7 @@
 mod error;
 pub(crate) mod located;
 
-pub use error::yaml_error;
+pub use error::{token_at, yaml_error};
 pub use located::{Located, Location, parse_located};
 
 /// Decodes a file's bytes, or says where the first byte that is not UTF-8 is.
