@@ -208,7 +208,7 @@ fn below_kubernetes_1_30_traffic_distribution_is_left_out_with_a_warning() {
     let o = portplan_in(&out, &["gen", "--model", "m.yaml", "--out", "o"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("m.yaml:5:22: warning: kubeVersion 1.29 predates Service.spec.trafficDistribution (1.30): it is left out"), "{err}");
+    assert!(err.contains("m.yaml:5:22: warning[traffic-distribution-unsupported]: kubeVersion 1.29 predates Service.spec.trafficDistribution (1.30): it is left out"), "{err}");
     let values = std::fs::read_to_string(out.join("o/loki/values.yaml")).unwrap();
     assert!(values.contains("\ntrafficDistribution: null\n"), "{values}");
     std::fs::remove_dir_all(out).unwrap();
@@ -224,7 +224,7 @@ fn same_zone_below_1_34_is_an_error() {
     .unwrap();
     let o = portplan_in(&out, &["gen", "--model", "m.yaml", "--out", "o"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("m.yaml:6:24: error: trafficDistribution PreferSameNode needs Kubernetes >= 1.34, but kubeVersion is 1.33"), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("m.yaml:6:24: error[traffic-distribution-unsupported]: trafficDistribution PreferSameNode needs Kubernetes >= 1.34, but kubeVersion is 1.33"), "{}", stderr(&o));
     assert!(!out.join("o").exists());
     std::fs::remove_dir_all(out).unwrap();
 }

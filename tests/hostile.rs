@@ -11,6 +11,7 @@ const BASE: &str = r#"release: loki
 namespace: logging
 clusterDomain: cluster.local
 mode: monolithic
+authEnabled: true
 storage:
   type: s3
   region: eu-west-1

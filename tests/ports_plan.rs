@@ -170,3 +170,21 @@ fn help_has_examples() {
     let out = portplan(&["ports", "--format", "yaml"]);
     assert_eq!(out.status.code(), Some(2), "a bad flag value is exit 2");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stdout_is_an_error() {
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_portplan"))
+        .args(["ports"])
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot write to stdout"),
+        "{}",
+        stderr(&o)
+    );
+}

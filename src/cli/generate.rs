@@ -47,7 +47,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let (lm, plan) = args.model.plan()?;
+    let (lm, plan) = args.model.checked_plan()?;
     let files = render(&plan, args.templates.as_deref()).map_err(|e| {
         let path = args
             .templates

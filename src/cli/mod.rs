@@ -70,6 +70,29 @@ pub struct ModelArg {
 
 impl ModelArg {
     /// Loads and resolves the model, printing any warnings to stderr.
+    /// Like [`ModelArg::plan`], and also runs lint's model rules: their warnings go to stderr,
+    /// and an error-level finding (a config Loki refuses, a tail limit below the canaries)
+    /// stops the command, so nothing is generated that is known not to work.
+    pub fn checked_plan(&self) -> Result<(LoadedModel, Plan), Failure> {
+        let lm = load_model(&self.model)?;
+        let report = portplan::lint::lint(&lm, &portplan::lint::Options::default())?;
+        let style = Style::for_stderr();
+        for w in &report.model_warnings {
+            eprint!("{}", w.render(Some(&lm.source), style));
+        }
+        eprint!("{}", portplan::lint::format::text(&report, &lm, style));
+        if report.errors_found() > 0 {
+            let mut f = Failure::plain(
+                &lm.path,
+                "nothing generated: the model has the errors above",
+            );
+            f.diagnostics[0].hint = Some("`portplan lint` explains each rule (docs/lint/)".into());
+            return Err(f);
+        }
+        let plan = build_plan(&lm)?;
+        Ok((lm, plan))
+    }
+
     pub fn plan(&self) -> Result<(LoadedModel, Plan), Failure> {
         let lm = load_model(&self.model)?;
         let plan = build_plan(&lm)?;
@@ -122,11 +145,16 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 pub fn print_out(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        std::process::exit(i32::from(EXIT_CLEAN));
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => {}
+        // The reader stopped reading (`| head`): nothing left to say to anyone.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            std::process::exit(i32::from(EXIT_CLEAN))
+        }
+        // A full disk or a closed descriptor: the output is lost, which is an error.
+        Err(e) => {
+            eprintln!("portplan: cannot write to stdout: {e}");
+            std::process::exit(i32::from(EXIT_ERROR));
+        }
     }
 }

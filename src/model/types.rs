@@ -35,6 +35,10 @@ pub struct Model {
     /// Port strategy. Default: `shared` (upstream's 3100/9095 for every component).
     #[serde(default)]
     pub ports: Option<PortLayout>,
+    /// Loki's `auth_enabled`: multi-tenancy. Every client then sends a tenant
+    /// (`X-Scope-OrgID`). Default `false` (everything is stored as tenant `fake`).
+    #[serde(default)]
+    pub auth_enabled: Option<bool>,
     /// Default `trafficDistribution` of every ClusterIP Service. Default `PreferClose`.
     #[serde(default)]
     pub traffic_distribution: Option<TrafficDistribution>,
@@ -187,6 +191,16 @@ impl TrafficDistribution {
             TrafficDistribution::PreferSameZone => Some("PreferSameZone"),
             TrafficDistribution::PreferSameNode => Some("PreferSameNode"),
             TrafficDistribution::None => None,
+        }
+    }
+
+    /// The value of a Kubernetes `trafficDistribution` string.
+    pub fn from_api(s: &str) -> Option<Self> {
+        match s {
+            "PreferClose" => Some(TrafficDistribution::PreferClose),
+            "PreferSameZone" => Some(TrafficDistribution::PreferSameZone),
+            "PreferSameNode" => Some(TrafficDistribution::PreferSameNode),
+            _ => None,
         }
     }
 
@@ -350,6 +364,10 @@ pub struct CanarySettings {
     #[serde(default)]
     #[schemars(range(max = 100000))]
     pub expected_pods: Option<u32>,
+    /// With `authEnabled`: the tenant the canary writes and tails as. Default `self-monitoring`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,150}$"))]
+    pub tenant: Option<String>,
 }
 
 /// How loki-canary runs.
@@ -435,6 +453,10 @@ pub struct Storage {
     #[serde(default)]
     #[schemars(regex(pattern = r"^[A-Za-z0-9.-]+(:[0-9]+)?$"))]
     pub endpoint: Option<String>,
+    /// azure only (required there): the storage account.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-z0-9]{3,24}$"))]
+    pub account_name: Option<String>,
 }
 
 /// Storage backend.
@@ -467,9 +489,6 @@ pub struct Buckets {
     #[serde(default)]
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
     pub ruler: Option<String>,
-    #[serde(default)]
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
-    pub admin: Option<String>,
 }
 
 /// Clients whose configs are generated next to the chart.

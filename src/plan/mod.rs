@@ -1,8 +1,10 @@
 //! The Plan: the model with every default filled and every cross-reference resolved.
 //!
-//! A `Plan` only exists when the model is consistent: ports are in range and do not collide,
-//! names are valid DNS labels, and every address one component uses to reach another is
-//! computed here, once. Templates, rules and reports read the Plan, never the raw model.
+//! [`build_plan`] returns a `Plan` only when the model is consistent: ports are in range and
+//! do not collide, names are valid DNS labels, and every address one component uses to reach
+//! another is computed here, once. ([`resolve`] also returns a plan with collisions and
+//! trafficDistribution problems set aside, so `lint` can report them as findings.)
+//! Templates, rules and reports read the Plan, never the raw model.
 
 mod checks;
 mod presets;
@@ -33,8 +35,11 @@ pub struct Plan {
     pub kube_version: KubeVersion,
     pub mode: Mode,
     pub strategy: PortStrategy,
-    /// `common.replication_factor`: 3, or fewer when fewer ingesters run.
+    /// `common.replication_factor`: 1 for a single ingester, else 3.
     pub replication_factor: u32,
+    /// values.yaml key of the component that ingests (ingester, write, single-binary): the
+    /// chart refuses fewer replicas than the replication factor.
+    pub ingest_values_key: &'static str,
     /// The index stores the schema periods use, each once, in order.
     pub index_stores: Vec<&'static str>,
     /// The default `trafficDistribution` of ClusterIP Services; `None` when unset or when the
@@ -48,6 +53,8 @@ pub struct Plan {
     pub limits: LimitsPlan,
     pub schema_config: Vec<PeriodPlan>,
     pub structured_metadata: bool,
+    /// Loki's `auth_enabled` (multi-tenancy): every client carries a tenant.
+    pub auth_enabled: bool,
     pub storage: StoragePlan,
     pub addresses: Addresses,
     pub clients: ClientsPlan,
@@ -81,6 +88,8 @@ pub struct ComponentPlan {
     pub values_key: &'static str,
     /// Loki's `-target`.
     pub target: &'static str,
+    /// Whether it runs ingesters (ingester, write, single-binary).
+    pub ingests: bool,
     /// `Deployment` or `StatefulSet`.
     pub kind: &'static str,
     pub replicas: u32,
@@ -135,6 +144,7 @@ pub struct CachePlan {
     pub resources: Resources,
 }
 
+/// Memberlist: the gossip port and the headless Service every Loki pod joins through.
 #[derive(Clone, Debug, Serialize)]
 pub struct MemberlistPlan {
     pub port: u16,
@@ -142,6 +152,7 @@ pub struct MemberlistPlan {
     pub fqdn: String,
 }
 
+/// loki-canary: how it runs and how many pods (each holds one tail request).
 #[derive(Clone, Debug, Serialize)]
 pub struct CanaryPlan {
     pub enabled: bool,
@@ -150,16 +161,20 @@ pub struct CanaryPlan {
     pub replicas: u32,
     /// How many canary pods are expected to run, when known.
     pub expected_pods: Option<u32>,
+    /// The canary's tenant (`-tenant-id`) when auth is enabled.
+    pub tenant: Option<String>,
     pub port: u16,
     pub resources: Resources,
 }
 
+/// `limits_config` values rendered into the Loki config.
 #[derive(Clone, Debug, Serialize)]
 pub struct LimitsPlan {
     pub max_concurrent_tail_requests: u32,
     pub retention_period: Option<String>,
 }
 
+/// One `schema_config` period, defaults filled.
 #[derive(Clone, Debug, Serialize)]
 pub struct PeriodPlan {
     pub from: String,
@@ -169,13 +184,15 @@ pub struct PeriodPlan {
     pub index_prefix: String,
 }
 
+/// Chunk and rule storage.
 #[derive(Clone, Debug, Serialize)]
 pub struct StoragePlan {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub chunks_bucket: Option<String>,
     pub ruler_bucket: Option<String>,
-    pub admin_bucket: Option<String>,
+    /// Azure storage account.
+    pub account_name: Option<String>,
     pub region: Option<String>,
     pub endpoint: Option<String>,
 }
@@ -223,12 +240,14 @@ pub struct Addresses {
     pub gateway: Endpoint,
 }
 
+/// Clients outside the chart whose configs are generated.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClientsPlan {
     pub alloy: Vec<AlloyPlan>,
     pub grafana: Vec<DatasourcePlan>,
 }
 
+/// One Alloy `loki.write` client.
 #[derive(Clone, Debug, Serialize)]
 pub struct AlloyPlan {
     pub name: String,
@@ -240,6 +259,7 @@ pub struct AlloyPlan {
     pub tenant: Option<String>,
 }
 
+/// One Grafana datasource.
 #[derive(Clone, Debug, Serialize)]
 pub struct DatasourcePlan {
     pub name: String,
@@ -251,12 +271,14 @@ pub struct DatasourcePlan {
     pub is_default: bool,
 }
 
+/// A network zone for flow-log analysis.
 #[derive(Clone, Debug, Serialize)]
 pub struct ZonePlan {
     pub name: String,
     pub cidrs: Vec<String>,
 }
 
+/// Container images, `registry/repository:tag`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ImagesPlan {
     pub loki: String,

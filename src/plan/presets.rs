@@ -98,6 +98,8 @@ pub fn cache_resources(memory_mb: u32) -> Resources {
 pub const CACHE_MAX_ITEM_SIZE: (&str, &str) = ("2m", "5m");
 pub const CACHE_CONNECTION_LIMIT: u32 = 16384;
 
+/// The canary's tenant when auth is enabled (the official chart's self-monitoring tenant).
+pub const CANARY_TENANT: &str = "self-monitoring";
 pub const CANARY_KIND: CanaryKind = CanaryKind::DaemonSet;
 
 pub fn canary_resources() -> Resources {

@@ -131,7 +131,8 @@ impl Resolver<'_> {
             .map_or(p::MEMBERLIST_PORT, |x| x.0);
         let gateway = self.gateway(mode, strategy, default_td, kube, &naming);
         let caches = self.caches(mode, strategy, &naming);
-        let canary = self.canary();
+        let auth_enabled = m.auth_enabled.unwrap_or(false);
+        let canary = self.canary(auth_enabled);
         let storage = self.storage(mode, &components);
         let schema_config = self.schema_config(storage.kind);
         let images = self.images();
@@ -146,7 +147,7 @@ impl Resolver<'_> {
             upstreams: upstreams(mode, &components),
             ..gateway
         };
-        let clients = self.clients(&addresses);
+        let clients = self.clients(&addresses, auth_enabled);
         let zones = self.zones();
         let ports = port_map(
             &components,
@@ -161,6 +162,22 @@ impl Resolver<'_> {
         check_collisions(self.lm, strategy, &ports, &components, &mut self.collisions);
 
         let limits = m.limits.clone().unwrap_or_default();
+        if limits.retention_period.is_some()
+            && mode == Mode::Distributed
+            && !components.iter().any(|c| c.name == "compactor")
+        {
+            // Loki would accept the config and never delete anything.
+            let at = self
+                .lm
+                .located
+                .value_location("/components/compactor/enabled");
+            let d = self
+                .lm
+                .error_at_value("/limits/retention_period", "retention_period needs the compactor, which is disabled: nothing would ever be deleted")
+                .with_related(&self.lm.path, at, "the compactor is disabled here")
+                .with_hint("enable the compactor, or remove retention_period");
+            self.errors.push(d);
+        }
         if let Some(r) = &limits.retention_period
             && !valid_duration(r)
         {
@@ -178,14 +195,17 @@ impl Resolver<'_> {
                 index_stores.push(p.store);
             }
         }
-        // Each stream is written to this many ingesters; never more than there are.
-        let ingest_replicas = components
+        let ingest = components
             .iter()
-            .find(|c| matches!(c.name, "ingester" | "write" | "single-binary"))
-            .map_or(1, |c| c.replicas);
+            .find(|c| c.ingests)
+            .map_or(("ingester", "ingester", 1), |c| {
+                (c.name, c.values_key, c.replicas)
+            });
+        let replication_factor = self.replication_factor(ingest.0, ingest.2);
         Plan {
             model_path: display_path(&self.lm.path),
-            replication_factor: ingest_replicas.clamp(1, 3),
+            replication_factor,
+            ingest_values_key: ingest.1,
             index_stores,
             release: m.release.clone(),
             namespace: m.namespace.clone(),
@@ -207,6 +227,7 @@ impl Resolver<'_> {
             },
             schema_config,
             structured_metadata: m.structured_metadata.unwrap_or(true),
+            auth_enabled,
             storage,
             addresses,
             clients,
@@ -215,6 +236,29 @@ impl Resolver<'_> {
             ports,
             warnings: Vec::new(),
         }
+    }
+
+    /// Loki writes each stream to `replication_factor` ingesters and needs a quorum of them:
+    /// 1 for a single ingester, 3 otherwise. Two ingesters can hold neither 3 copies nor
+    /// survive one restart with 2, so they are refused.
+    fn replication_factor(&mut self, name: &str, replicas: u32) -> u32 {
+        if replicas == 1 {
+            return 1;
+        }
+        if replicas < 3 {
+            let ptr = format!("/components/{name}/replicas");
+            let ptr = self
+                .lm
+                .located
+                .first_present(&format!("{ptr}|/mode"))
+                .to_owned();
+            self.err_value(
+                &ptr,
+                format!("{name} runs {replicas} replicas: Loki needs 1 (replication factor 1) or at least 3 (replication factor 3)"),
+            )
+            .hint = Some(format!("set components.{name}.replicas to 1 or 3"));
+        }
+        3
     }
 
     fn check_label(&mut self, pointer: &str, value: &str, what: &str) {
@@ -417,6 +461,10 @@ impl Resolver<'_> {
             };
             let service = naming.services(c.name());
             out.push(ComponentPlan {
+                ingests: matches!(
+                    c,
+                    Component::Ingester | Component::Write | Component::SingleBinary
+                ),
                 name: c.name(),
                 values_key: c.values_key(),
                 target: c.target(),
@@ -577,6 +625,15 @@ impl Resolver<'_> {
             let ptr = format!("/caches/{key}");
             let memory_mb = s.memory_mb.unwrap_or(memory);
             let max_item_size = s.max_item_size.clone().unwrap_or_else(|| item.into());
+            if let Some(bytes) = item_size_bytes(&max_item_size)
+                && (bytes < 1024 || bytes > u64::from(memory_mb) * (1 << 20) / 2)
+            {
+                // memcached refuses both at start-up.
+                self.err_value(
+                    &format!("{ptr}/maxItemSize"),
+                    format!("maxItemSize {max_item_size} must be at least 1k and at most half of memoryMb ({memory_mb} MiB)"),
+                );
+            }
             if !valid_item_size(&max_item_size) {
                 self.err_value(
                     &format!("{ptr}/maxItemSize"),
@@ -602,8 +659,10 @@ impl Resolver<'_> {
         out
     }
 
-    fn canary(&mut self) -> CanaryPlan {
+    fn canary(&mut self, auth_enabled: bool) -> CanaryPlan {
         let c = self.lm.model.canary.clone().unwrap_or_default();
+        let tenant = self.tenant("/canary/tenant", &c.tenant, auth_enabled);
+        let tenant = auth_enabled.then(|| tenant.unwrap_or_else(|| p::CANARY_TENANT.into()));
         let kind = c.kind.unwrap_or(p::CANARY_KIND);
         if kind == CanaryKind::DaemonSet && c.replicas.is_some() {
             self.err_key(
@@ -623,6 +682,7 @@ impl Resolver<'_> {
             expected_pods: c
                 .expected_pods
                 .or((kind == CanaryKind::Deployment).then_some(replicas)),
+            tenant,
             port: p::CANARY_PORT,
             resources: p::canary_resources(),
         }
@@ -643,7 +703,7 @@ impl Resolver<'_> {
                 kind: "filesystem",
                 chunks_bucket: None,
                 ruler_bucket: None,
-                admin_bucket: None,
+                account_name: None,
                 region: None,
                 endpoint: None,
             };
@@ -664,11 +724,43 @@ impl Resolver<'_> {
                     "set `components.single-binary.replicas: 1`, or use an object store".into(),
                 );
             }
+            if self.lm.located.contains("/storage/buckets") {
+                self.err_key(
+                    "/storage/buckets",
+                    "`buckets` apply to object stores; filesystem storage keeps chunks and rules under /var/loki",
+                );
+            }
         } else if s.buckets.is_none() {
             self.err_key(
                 "/storage/type",
                 format!("{} storage needs `buckets.chunks`", s.kind.as_str()),
             );
+        }
+        match (s.kind, &s.account_name) {
+            (StorageType::Azure, None) => {
+                self.err_key("/storage/type", "azure storage needs `accountName`");
+            }
+            (StorageType::Azure, Some(a))
+                if !(3..=24).contains(&a.len())
+                    || !a
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
+            {
+                self.err_value(
+                    "/storage/accountName",
+                    format!(
+                        "`{}` is not an Azure storage account name (3-24 of a-z, 0-9)",
+                        a.escape_debug()
+                    ),
+                );
+            }
+            (StorageType::Azure, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                self.err_key(
+                    "/storage/accountName",
+                    "`storage.accountName` applies only to azure",
+                );
+            }
         }
         if s.kind != StorageType::S3 {
             for key in ["region", "endpoint"] {
@@ -682,7 +774,6 @@ impl Resolver<'_> {
         for (key, v) in [
             ("chunks", b.as_ref().map(|b| b.chunks.clone())),
             ("ruler", b.as_ref().and_then(|b| b.ruler.clone())),
-            ("admin", b.as_ref().and_then(|b| b.admin.clone())),
         ] {
             if let Some(v) = v
                 && !valid_bucket(&v)
@@ -712,7 +803,7 @@ impl Resolver<'_> {
             kind: s.kind.as_str(),
             chunks_bucket: b.as_ref().map(|b| b.chunks.clone()),
             ruler_bucket: b.as_ref().and_then(|b| b.ruler.clone()),
-            admin_bucket: b.as_ref().and_then(|b| b.admin.clone()),
+            account_name: s.account_name,
             region: s.region,
             endpoint: s.endpoint,
         }
@@ -773,7 +864,7 @@ impl Resolver<'_> {
         out
     }
 
-    fn clients(&mut self, a: &Addresses) -> ClientsPlan {
+    fn clients(&mut self, a: &Addresses, auth_enabled: bool) -> ClientsPlan {
         let clients = self.lm.model.clients.clone().unwrap_or_default();
         let mut seen = BTreeMap::new();
         let mut alloy = Vec::new();
@@ -794,7 +885,8 @@ impl Resolver<'_> {
                 self.errors
                     .push(d.with_related(&self.lm.path, at, "first listed here"));
             }
-            let tenant = self.tenant(&format!("/clients/alloy/{i}/tenant"), &c.tenant);
+            let tenant =
+                self.client_tenant(&format!("/clients/alloy/{i}"), &c.tenant, auth_enabled);
             let via = c.via.unwrap_or(Route::Gateway);
             let endpoint = match via {
                 Route::Gateway => a.gateway.clone(),
@@ -833,7 +925,8 @@ impl Resolver<'_> {
             } else if !names.insert(d.name.to_lowercase()) {
                 self.err_value(&ptr, format!("datasource `{}` is listed twice", d.name));
             }
-            let tenant = self.tenant(&format!("/clients/grafana/{i}/tenant"), &d.tenant);
+            let tenant =
+                self.client_tenant(&format!("/clients/grafana/{i}"), &d.tenant, auth_enabled);
             let via = d.via.unwrap_or(Route::Gateway);
             let endpoint = match via {
                 Route::Gateway => a.gateway.clone(),
@@ -858,8 +951,34 @@ impl Resolver<'_> {
         ClientsPlan { alloy, grafana }
     }
 
-    fn tenant(&mut self, ptr: &str, t: &Option<String>) -> Option<String> {
+    /// A client's tenant; with `authEnabled` every client needs one.
+    fn client_tenant(
+        &mut self,
+        client: &str,
+        t: &Option<String>,
+        auth_enabled: bool,
+    ) -> Option<String> {
+        if auth_enabled && t.is_none() {
+            self.err_key(
+                &format!("{client}/name"),
+                "this client has no tenant: with authEnabled Loki rejects requests without X-Scope-OrgID (\"no org id\")",
+            )
+            .hint = Some("add `tenant: <id>` to the client".into());
+        }
+        self.tenant(&format!("{client}/tenant"), t, auth_enabled)
+    }
+
+    /// A client's tenant: valid, and meaningful only with `authEnabled` (without it Loki
+    /// ignores `X-Scope-OrgID` and stores everything as tenant `fake`).
+    fn tenant(&mut self, ptr: &str, t: &Option<String>, auth_enabled: bool) -> Option<String> {
         let t = t.clone()?;
+        if !auth_enabled {
+            self.err_value(
+                ptr,
+                format!("tenant `{}` has no effect: without authEnabled Loki stores everything as tenant `fake`", t.escape_debug()),
+            )
+            .hint = Some("set `authEnabled: true` (multi-tenancy), or remove the tenant".into());
+        }
         if t.is_empty()
             || t.len() > 150
             || !t
@@ -1044,6 +1163,18 @@ fn valid_duration(s: &str) -> bool {
         parts += 1;
     }
     parts > 0
+}
+
+/// `5m` -> 5 MiB, `512k` -> 512 KiB, `1048576` -> bytes; memcached's `-I` units.
+fn item_size_bytes(s: &str) -> Option<u64> {
+    let (digits, mult) = match s.strip_suffix('m') {
+        Some(d) => (d, 1 << 20),
+        None => match s.strip_suffix('k') {
+            Some(d) => (d, 1 << 10),
+            None => (s, 1),
+        },
+    };
+    digits.parse::<u64>().ok()?.checked_mul(mult)
 }
 
 fn valid_item_size(s: &str) -> bool {

@@ -80,10 +80,10 @@ impl Templates {
         tera.autoescape_on(Vec::<&str>::new());
         tera.register_filter("yaml", yaml_filter);
         tera.register_filter("quote", quote_filter);
-        for (path, text) in &self.sources {
-            tera.add_raw_template(path, text)
-                .map_err(|e| format!("template {path}: {}", report(&e)))?;
-        }
+        // All at once: a template may include one that sorts after it. Tera's report names
+        // the template and line.
+        tera.add_raw_templates(self.sources.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+            .map_err(|e| report(&e))?;
         Ok(Engine { tera })
     }
 }

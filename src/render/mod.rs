@@ -29,8 +29,7 @@ pub struct ChartInfo {
     pub app_version: String,
 }
 
-/// Every output path of a plan's render, for `--templates` authors: which template produces
-/// which file.
+/// The chart's name (the release), version, and Loki's version from the image tag.
 pub fn chart_info(plan: &Plan) -> ChartInfo {
     let tag = plan
         .images

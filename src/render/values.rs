@@ -116,7 +116,7 @@ impl JsonSchema for Quantity {
         schemars::json_schema!({
             "description": "A Kubernetes quantity: 250m, 1, 512Mi.",
             "anyOf": [
-                { "type": "string", "pattern": "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]i?|[KMGTPE]i)?$" },
+                { "type": "string", "pattern": "^[+]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$" },
                 { "type": "number", "minimum": 0 }
             ]
         })
@@ -332,56 +332,62 @@ pub fn values(plan: &Plan) -> Value {
 pub fn schema(plan: &Plan, comment: &str) -> Value {
     let mut generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let mut props = Map::new();
-    let mut described = |key: &str, description: String, schema: schemars::Schema| {
-        let mut s = schema.to_value();
-        let obj = s.as_object_mut().expect("subschemas are objects");
-        if obj.contains_key("$ref") {
-            // draft-07 ignores keywords beside $ref; allOf keeps the description valid.
-            s = json!({ "description": description, "allOf": [s] });
-        } else {
-            obj.insert("description".into(), Value::String(description));
-        }
-        props.insert(key.to_owned(), s);
-    };
     described(
+        &mut props,
         "trafficDistribution",
         "Default spec.trafficDistribution of every ClusterIP Service; null leaves it unset.".into(),
         generator.subschema_for::<Option<TrafficDistributionValue>>(),
     );
     described(
+        &mut props,
         "images",
         "Container images.".into(),
         generator.subschema_for::<ImagesValues>(),
     );
     described(
+        &mut props,
         "loki",
         "Settings rendered into Loki's config file.".into(),
         generator.subschema_for::<LokiValues>(),
     );
     described(
+        &mut props,
         "memberlist",
         "Memberlist (gossip ring).".into(),
         generator.subschema_for::<MemberlistValues>(),
     );
     described(
+        &mut props,
         "serviceAccount",
         "The ServiceAccount of the Loki pods.".into(),
         generator.subschema_for::<ServiceAccountValues>(),
     );
+    let component = generator.subschema_for::<ComponentValues>().to_value();
+    let persistence = generator.subschema_for::<PersistenceValues>().to_value();
     for c in &plan.components {
-        described(
-            c.values_key,
-            format!("The {} ({}).", c.name, c.kind),
-            generator.subschema_for::<ComponentValues>(),
+        // StatefulSets read `persistence` (their volume claim); Deployments have none.
+        let volumes = if c.kind == "StatefulSet" {
+            json!({ "required": ["persistence"], "properties": { "persistence": persistence } })
+        } else {
+            json!({ "not": { "required": ["persistence"] } })
+        };
+        props.insert(
+            c.values_key.to_owned(),
+            json!({
+                "description": format!("The {} ({}).", c.name, c.kind),
+                "allOf": [component, volumes],
+            }),
         );
     }
     described(
+        &mut props,
         "gateway",
         "The nginx gateway.".into(),
         generator.subschema_for::<GatewayValues>(),
     );
     for c in &plan.caches {
         described(
+            &mut props,
             c.values_key,
             format!("The {} (memcached).", c.name),
             generator.subschema_for::<CacheValues>(),
@@ -389,12 +395,26 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
     }
     if plan.canary.enabled {
         described(
+            &mut props,
             "canary",
             "loki-canary.".into(),
             generator.subschema_for::<CanaryValues>(),
         );
     }
     let required: Vec<Value> = props.keys().cloned().map(Value::String).collect();
+    let mut definitions = generator.take_definitions(true);
+    // Only the trafficDistribution values this cluster's API accepts.
+    if let Some(Value::Array(values)) = definitions
+        .get_mut("TrafficDistributionValue")
+        .and_then(|d| d.get_mut("enum"))
+    {
+        values.retain(|v| {
+            v.as_str()
+                .and_then(crate::model::TrafficDistribution::from_api)
+                .and_then(|td| td.min_kube())
+                .is_some_and(|min| plan.kube_version >= min)
+        });
+    }
     props.insert(
         "global".into(),
         json!({ "description": "Values a parent chart shares with its subcharts.", "type": "object" }),
@@ -407,8 +427,26 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
         "additionalProperties": false,
         "required": required,
         "properties": props,
-        "definitions": generator.take_definitions(true),
+        "definitions": definitions,
     })
+}
+
+/// Adds a property with a description (draft-07 ignores keywords beside `$ref`, so a
+/// referenced schema is wrapped in `allOf`).
+fn described(
+    props: &mut Map<String, Value>,
+    key: &str,
+    description: String,
+    schema: schemars::Schema,
+) {
+    let mut s = schema.to_value();
+    let obj = s.as_object_mut().expect("subschemas are objects");
+    if obj.contains_key("$ref") {
+        s = json!({ "description": description, "allOf": [s] });
+    } else {
+        obj.insert("description".into(), Value::String(description));
+    }
+    props.insert(key.to_owned(), s);
 }
 
 /// values.yaml: every key preceded by its description from `schema`, strings always quoted.

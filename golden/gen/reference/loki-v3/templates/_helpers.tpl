@@ -27,12 +27,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
-A Service's trafficDistribution: the override, else the default; nothing on clusters older
-than 1.30, whose API has no such field. (dict "root" $ "override" .Values.x.trafficDistribution)
+A Service's trafficDistribution: the override, else the default; nothing on clusters whose
+API lacks the field (before 1.30) or the value (PreferSameZone/PreferSameNode before 1.34). (dict "root" $ "override" .Values.x.trafficDistribution)
 */}}
 {{- define "loki.trafficDistribution" -}}
 {{- $td := .override | default .root.Values.trafficDistribution -}}
-{{- if and $td (semverCompare ">=1.30-0" .root.Capabilities.KubeVersion.Version) -}}
+{{- $kube := .root.Capabilities.KubeVersion.Version -}}
+{{- if and $td (semverCompare ">=1.30-0" $kube) (or (eq $td "PreferClose") (semverCompare ">=1.34-0" $kube)) -}}
 {{- $td -}}
 {{- end -}}
 {{- end -}}
