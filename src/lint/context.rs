@@ -47,7 +47,8 @@ impl Context {
         // headless Service in front of the same pods exposes the same ports.
         for entry in &plan.ports {
             add(&entry.service, entry.port, entry.name);
-            if entry.component != "memberlist" {
+            // Only Loki components have a `-headless` twin (caches are headless themselves).
+            if plan.components.iter().any(|c| c.name == entry.component) {
                 add(
                     &format!("{}-headless", entry.service),
                     entry.port,
@@ -97,4 +98,4 @@ impl Context {
 }
 
 /// memcached's own default port: where it listens without `-p`.
-pub const MEMCACHED_DEFAULT_PORT: u16 = 11211;
+pub use crate::plan::MEMCACHED_PORT as MEMCACHED_DEFAULT_PORT;

@@ -18,6 +18,7 @@ use crate::diag::Diagnostic;
 use crate::model::{CanaryKind, KubeVersion, Mode, PortStrategy, Resources};
 
 pub use checks::port_location;
+pub use presets::MEMCACHED_PORT;
 pub use quantity::{Cpu, Memory};
 pub use resolve::{Resolution, build_plan, resolve};
 pub use summary::{ResourceRow, ResourceSummary};
@@ -99,7 +100,7 @@ pub struct ComponentPlan {
     pub resources: Resources,
     /// This Service's `trafficDistribution` (the default unless overridden).
     pub traffic_distribution: Option<&'static str>,
-    /// The override as values.yaml carries it (`null` = use the default).
+    /// The override as values.yaml carries it (`null` = use the default, `None` = unset).
     pub traffic_distribution_override: Option<&'static str>,
     pub slot: Option<u16>,
 }

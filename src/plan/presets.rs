@@ -11,6 +11,7 @@ pub const PER_COMPONENT_HTTP_BASE: u16 = 4100;
 pub const PER_COMPONENT_GRPC_BASE: u16 = 4200;
 pub const SHARED_GATEWAY: u16 = 8080;
 pub const PER_COMPONENT_GATEWAY: u16 = 4080;
+/// memcached's own default port: where it listens without `-p`.
 pub const MEMCACHED_PORT: u16 = 11211;
 pub const PER_COMPONENT_CHUNKS_CACHE: u16 = 4090;
 pub const PER_COMPONENT_RESULTS_CACHE: u16 = 4091;

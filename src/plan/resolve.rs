@@ -451,14 +451,12 @@ impl Resolver<'_> {
             let replicas = s.replicas.unwrap_or(replicas);
             let resources = s.resources.clone().unwrap_or(preset_resources);
             self.check_resources(&format!("{ptr}/resources"), &resources);
-            let td_override = s.traffic_distribution.and_then(|td| {
-                self.traffic_distribution(&format!("{ptr}/trafficDistribution"), td, kube);
-                td.api_value()
-            });
-            let td = match s.traffic_distribution {
-                Some(td) => self.effective_override(td, kube),
-                None => default_td,
-            };
+            let (td, td_override) = self.service_td(
+                &format!("{ptr}/trafficDistribution"),
+                s.traffic_distribution,
+                default_td,
+                kube,
+            );
             let service = naming.services(c.name());
             out.push(ComponentPlan {
                 ingests: matches!(
@@ -479,23 +477,29 @@ impl Resolver<'_> {
                 service,
                 resources,
                 traffic_distribution: td,
-                traffic_distribution_override: td_override
-                    .filter(|_| kube >= KubeVersion::new(1, 30)),
+                traffic_distribution_override: td_override,
                 slot,
             });
         }
         out
     }
 
-    /// The override's value when the cluster supports it (errors were reported already).
-    fn effective_override(
-        &self,
-        td: TrafficDistribution,
+    /// One Service's trafficDistribution: the effective value, and the override values.yaml
+    /// carries (`None` to switch the default off for this Service; null to inherit it).
+    fn service_td(
+        &mut self,
+        pointer: &str,
+        over: Option<TrafficDistribution>,
+        default: Option<&'static str>,
         kube: KubeVersion,
-    ) -> Option<&'static str> {
-        match td.min_kube() {
-            Some(min) if kube >= min => td.api_value(),
-            _ => None,
+    ) -> (Option<&'static str>, Option<&'static str>) {
+        match over {
+            None => (default, None),
+            Some(TrafficDistribution::None) => (None, Some("None")),
+            Some(td) => {
+                let effective = self.traffic_distribution(pointer, td, kube);
+                (effective, effective)
+            }
         }
     }
 
@@ -566,20 +570,19 @@ impl Resolver<'_> {
         );
         let resources = g.resources.clone().unwrap_or_else(p::gateway_resources);
         self.check_resources("/gateway/resources", &resources);
-        let td_override = g.traffic_distribution.and_then(|td| {
-            self.traffic_distribution("/gateway/trafficDistribution", td, kube);
-            td.api_value()
-        });
+        let (td, td_override) = self.service_td(
+            "/gateway/trafficDistribution",
+            g.traffic_distribution,
+            default_td,
+            kube,
+        );
         GatewayPlan {
             port,
             replicas: g.replicas.unwrap_or_else(|| p::gateway_replicas(mode)),
             service: naming.services("gateway"),
             resources,
-            traffic_distribution: match g.traffic_distribution {
-                Some(td) => self.effective_override(td, kube),
-                None => default_td,
-            },
-            traffic_distribution_override: td_override.filter(|_| kube >= KubeVersion::new(1, 30)),
+            traffic_distribution: td,
+            traffic_distribution_override: td_override,
             upstreams: Vec::new(),
         }
     }

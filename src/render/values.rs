@@ -17,6 +17,8 @@ pub enum TrafficDistributionValue {
     PreferClose,
     PreferSameZone,
     PreferSameNode,
+    /// Per Service: leave the field unset although the top level sets a default.
+    None,
 }
 
 impl TrafficDistributionValue {
@@ -25,6 +27,7 @@ impl TrafficDistributionValue {
             "PreferClose" => Some(Self::PreferClose),
             "PreferSameZone" => Some(Self::PreferSameZone),
             "PreferSameNode" => Some(Self::PreferSameNode),
+            "None" => Some(Self::None),
             _ => None,
         }
     }
@@ -142,7 +145,8 @@ pub struct ComponentValues {
     pub replicas: u32,
     /// Listen ports.
     pub ports: LokiPortsValues,
-    /// This component's Service trafficDistribution; null uses the top-level default.
+    /// This component's Service trafficDistribution; null uses the top-level default, `None`
+    /// leaves it unset.
     pub traffic_distribution: Option<TrafficDistributionValue>,
     /// Container resources; null removes them.
     pub resources: Option<ResourcesValues>,
@@ -161,7 +165,8 @@ pub struct GatewayValues {
     /// nginx listen port, container port `http-metrics` and Service port.
     #[schemars(range(min = 1, max = 65535))]
     pub port: u16,
-    /// The gateway Service's trafficDistribution; null uses the top-level default.
+    /// The gateway Service's trafficDistribution; null uses the top-level default, `None`
+    /// leaves it unset.
     pub traffic_distribution: Option<TrafficDistributionValue>,
     /// Container resources; null removes them.
     pub resources: Option<ResourcesValues>,
@@ -409,10 +414,11 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
         .and_then(|d| d.get_mut("enum"))
     {
         values.retain(|v| {
-            v.as_str()
-                .and_then(crate::model::TrafficDistribution::from_api)
-                .and_then(|td| td.min_kube())
-                .is_some_and(|min| plan.kube_version >= min)
+            v == "None"
+                || v.as_str()
+                    .and_then(crate::model::TrafficDistribution::from_api)
+                    .and_then(|td| td.min_kube())
+                    .is_some_and(|min| plan.kube_version >= min)
         });
     }
     props.insert(

@@ -55,7 +55,9 @@ impl Model {
             if name == moved {
                 Some(OVERRIDE_TRAFFIC_DISTRIBUTION.to_owned())
             } else {
-                over
+                // The override file removes the default: only a Service's own value remains,
+                // and `None` is the model's way to say "unset".
+                over.filter(|v| v != "None")
             }
         })
     }

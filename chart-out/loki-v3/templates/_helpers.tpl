@@ -27,13 +27,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
-A Service's trafficDistribution: the override, else the default; nothing on clusters whose
+A Service's trafficDistribution: the override, else the default ("None" = unset for this
+Service); nothing on clusters whose
 API lacks the field (before 1.30) or the value (PreferSameZone/PreferSameNode before 1.34). (dict "root" $ "override" .Values.x.trafficDistribution)
 */}}
 {{- define "loki.trafficDistribution" -}}
 {{- $td := .override | default .root.Values.trafficDistribution -}}
 {{- $kube := .root.Capabilities.KubeVersion.Version -}}
-{{- if and $td (semverCompare ">=1.30-0" $kube) (or (eq $td "PreferClose") (semverCompare ">=1.34-0" $kube)) -}}
+{{- if and $td (ne $td "None") (semverCompare ">=1.30-0" $kube) (or (eq $td "PreferClose") (semverCompare ">=1.34-0" $kube)) -}}
 {{- $td -}}
 {{- end -}}
 {{- end -}}

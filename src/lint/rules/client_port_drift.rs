@@ -42,11 +42,26 @@ pub fn check(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
         let Some((port, port_start)) = port_after(bytes, end) else {
             continue;
         };
-        if service.ports.iter().any(|(p, _)| *p == port) {
+        let scheme = scheme_before(bytes, start);
+        if let Some((_, name)) = service.ports.iter().find(|(p, _)| *p == port) {
+            // Right Service, right number, wrong protocol: an http:// URL on the gRPC port
+            // fails just like a stale port.
+            if scheme.starts_with("http") && *name == "grpc" {
+                out.push(Finding::at(
+                    &RULE,
+                    path,
+                    location_of(bytes, port_start),
+                    format!(
+                        "`{}:{port}`: {port} is the gRPC port of Service {}; an {scheme} URL needs its HTTP port",
+                        &text[start..end],
+                        service.name
+                    ),
+                    hint(service, scheme, &text[start..end]),
+                ));
+            }
             continue;
         }
         let at = location_of(bytes, port_start);
-        let scheme = scheme_before(bytes, start);
         out.push(Finding::at(
             &RULE,
             path,
@@ -144,5 +159,34 @@ mod tests {
         assert_eq!(port_after(b"x:99999", 1), None);
         assert_eq!(port_after(b"x:{{ .p }}", 1), None);
         assert_eq!(scheme_before(b"url: http://h", 12), "http://");
+    }
+
+    fn findings(text: &str) -> Vec<Finding> {
+        let source =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/portplan.yaml")).unwrap();
+        let lm = crate::model::parse_model("portplan.yaml", source).unwrap();
+        let plan = crate::plan::build_plan(&lm).unwrap();
+        let ctx = Context::new(plan, "portplan.yaml");
+        let mut out = Vec::new();
+        check("a.yaml", text, &ctx, &mut out);
+        out
+    }
+
+    #[test]
+    fn http_on_the_grpc_port_is_drift() {
+        let host = "loki-v3-distributor.loki-v3.svc.cluster.local";
+        assert!(findings(&format!("url: http://{host}:4101/loki/api/v1/push")).is_empty());
+        assert!(findings(&format!("addr: {host}:4201")).is_empty());
+        let f = findings(&format!("url: http://{host}:4201/loki/api/v1/push"));
+        assert_eq!(f.len(), 1);
+        let msg = &f[0].diagnostic.message;
+        assert!(msg.contains("4201 is the gRPC port"), "{msg}");
+    }
+
+    #[test]
+    fn only_loki_components_have_headless_services() {
+        assert!(!findings("x: loki-v3-distributor-headless:4100").is_empty());
+        // The gateway has no headless Service: the name is not the release's, so it is left alone.
+        assert!(findings("x: loki-v3-gateway-headless:1").is_empty());
     }
 }
