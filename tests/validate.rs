@@ -149,7 +149,7 @@ fn wrong_values_in_a_generated_chart_are_found_through_its_values_schema() {
         ),
         (
             "\ntrafficDistribution: \"PreferClose\"\n",
-            "\ntrafficDistribution: PreferFar  # wrong: expected `PreferClose`, found `PreferFar`\n",
+            "\ntrafficDistribution: PreferFar  # wrong: `PreferFar` is not one of PreferClose, None\n",
         ),
         (
             "\nmemberlist:\n",

@@ -11,13 +11,13 @@ use serde_json::{Map, Value, json};
 use crate::model::{CanaryKind, Resources};
 use crate::plan::Plan;
 
-/// A Service's `spec.trafficDistribution`.
+/// A Service's `spec.trafficDistribution`; `None` leaves it unset (per Service: although the
+/// top level sets a default).
 #[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
 pub enum TrafficDistributionValue {
     PreferClose,
     PreferSameZone,
     PreferSameNode,
-    /// Per Service: leave the field unset although the top level sets a default.
     None,
 }
 
