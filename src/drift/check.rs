@@ -6,7 +6,7 @@ use std::path::Path;
 use super::files::{FileDiff, Tree, compare};
 use super::hunks::LineRule;
 use crate::diag::Failure;
-use crate::output::{MANIFEST, Manifest, read_tree};
+use crate::output::{MANIFEST, Manifest, read_listed};
 use crate::render::FileSet;
 
 /// How an output folder differs from what `gen` would write into it.
@@ -28,9 +28,6 @@ pub fn check_output(dir: &Path, files: &FileSet, comment: &str) -> Result<Output
         return Err(Failure::plain(&shown, "exists and is not a folder"));
     }
     let previous = Manifest::read(dir).map_err(|e| Failure::plain(&shown, e))?;
-    let on_disk =
-        read_tree(dir).map_err(|e| Failure::plain(&shown, format!("cannot read: {e}")))?;
-
     let mut expected: Tree = files
         .iter()
         .map(|(p, b)| (p.to_owned(), b.to_vec()))
@@ -42,7 +39,21 @@ pub fn check_output(dir: &Path, files: &FileSet, comment: &str) -> Result<Output
     let ours = |p: &str| {
         expected.contains_key(p) || previous.as_ref().is_some_and(|m| m.files.contains(p))
     };
-    let relevant: Tree = on_disk.into_iter().filter(|(p, _)| ours(p)).collect();
+    // Only files that are ours are read: the folder may hold anything else.
+    let listed: Vec<&str> = expected
+        .keys()
+        .map(String::as_str)
+        .chain(
+            previous
+                .iter()
+                .flat_map(|m| m.files.iter().map(String::as_str)),
+        )
+        .collect();
+    let relevant: Tree = read_listed(dir, listed)
+        .map_err(|e| Failure::plain(&shown, format!("cannot read: {e}")))?
+        .into_iter()
+        .filter(|(p, _)| ours(p))
+        .collect();
     Ok(OutputDrift {
         files: compare(&relevant, &expected, LineRule::Exact),
         generated: files.len(),

@@ -598,10 +598,12 @@ fn defines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     for (i, &s) in starts.iter().enumerate() {
         let name_start = s + "define \"".len();
-        let Some(len) = text[name_start..].find('"') else {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        // The name ends before the next define starts: `define "a define "b"` names no
+        // template `a define `, and its quote is not this define's.
+        let Some(len) = text[name_start..end].find('"') else {
             continue;
         };
-        let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let body = &text[name_start + len..end];
         if body.contains(needle) {
             out.push(&text[name_start..name_start + len]);
@@ -613,6 +615,14 @@ fn defines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_define_without_its_closing_quote_ends_at_the_next_define() {
+        // Found by the scanner fuzzer: the name's quote was searched past the next define,
+        // and the body slice started after its end.
+        let text = "{{ define \"a {{ define \"b\" }}trafficDistribution{{ end }}";
+        assert_eq!(defines_with(text, "trafficDistribution"), vec!["b"]);
+    }
 
     #[test]
     fn reads_containers_of_a_template() {

@@ -5,4 +5,4 @@ mod swap;
 mod write;
 
 pub use manifest::{MANIFEST, Manifest};
-pub use write::{WriteError, WriteReport, read_tree, write_output};
+pub use write::{WriteError, WriteReport, read_listed, read_tree, write_output};

@@ -80,6 +80,42 @@ pub fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {
     Ok(out)
 }
 
+/// The regular files at `paths` (relative, `/`-separated) under `dir`, as [`read_tree`]
+/// would return them, without reading anything else: a path that is missing, not a regular
+/// file, or below a symlinked folder is left out. What `gen` compares is only what it
+/// writes, so a large (or special) file a user keeps beside the output costs nothing.
+pub fn read_listed<'a>(
+    dir: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> io::Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    'paths: for rel in paths {
+        let mut at = dir.to_path_buf();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            at.push(part);
+            let meta = match std::fs::symlink_metadata(&at) {
+                Ok(m) => m,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    continue 'paths;
+                }
+                Err(e) => return Err(e),
+            };
+            let last = i + 1 == parts.len();
+            if (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+                continue 'paths;
+            }
+        }
+        out.insert(rel.to_owned(), std::fs::read(&at)?);
+    }
+    Ok(out)
+}
+
 fn rel_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)
@@ -100,6 +136,13 @@ pub fn write_output(
 ) -> Result<WriteReport, WriteError> {
     let manifest = Manifest::of(comment, files);
     let manifest_text = manifest.to_json();
+    // `/`, `.` and `..` name no folder that a staging folder could be put beside; refuse
+    // them before reading anything.
+    let name = dir
+        .file_name()
+        .ok_or_else(|| WriteError::Other(format!("{} is not a folder name", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
     let exists = dir.exists();
     let old = if exists {
         if !dir.is_dir() {
@@ -112,7 +155,7 @@ pub fn write_output(
     } else {
         None
     };
-    let current = read_tree(dir).map_err(io_err(dir))?;
+    let current = read_listed(dir, files.paths().chain([MANIFEST])).map_err(io_err(dir))?;
     if old.is_none() && exists && !force {
         let entries = std::fs::read_dir(dir).map_err(io_err(dir))?.count();
         if entries > 0 {
@@ -144,11 +187,6 @@ pub fn write_output(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .ok_or_else(|| WriteError::Other(format!("{} is not a folder name", dir.display())))?
-        .to_string_lossy()
-        .into_owned();
     std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     clean_stale_staging(parent, &name);
     let staging = parent.join(format!(".{name}.portplan-new-{}", std::process::id()));

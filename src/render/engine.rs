@@ -53,6 +53,14 @@ impl Templates {
                     .ok_or_else(|| format!("{}: template paths must be UTF-8", path.display()))?
                     .replace('\\', "/");
                 super::fileset::check_relative_path(&rel).map_err(|e| format!("template {e}"))?;
+                if rel == crate::output::MANIFEST {
+                    // The manifest decides what the next run deletes: never a template's.
+                    return Err(format!(
+                        "{}: a template may not replace {}, the list of files gen wrote",
+                        path.display(),
+                        crate::output::MANIFEST
+                    ));
+                }
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
                 self.sources.insert(rel, text);

@@ -13,6 +13,9 @@ pub fn yaml_error(path: &str, source: &str, err: &serde_saphyr::Error) -> Diagno
         .map(|l| Location::from_saphyr(&l))
         .filter(|l| l.line > 0)
         .unwrap_or(Location::new(1, 1));
+    if let Some((message, hint)) = limit_breached(err) {
+        return Diagnostic::error(path, at, message).with_hint(hint);
+    }
     let raw = match err.without_snippet() {
         serde_saphyr::Error::Message { msg, .. } => msg.clone(),
         other => strip_position(&other.to_string()),
@@ -31,6 +34,59 @@ pub fn yaml_error(path: &str, source: &str, err: &serde_saphyr::Error) -> Diagno
         None => d,
     }
 }
+
+/// The parser's safety limits ([`super::options`]): nesting, and the nodes, events and
+/// aliases a document may expand to. saphyr names them in its own terms (`budget breached:
+/// Nodes { nodes: 250001 }`); say what the file did and why portplan stops.
+fn limit_breached(err: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut e = err;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    const BOMB: &str = "anchors reused through aliases (`&a` ... `*a`) are counted each time they are used; an alias that expands to millions of nodes (a \"billion laughs\") is refused rather than expanded";
+    match e {
+        E::Budget { breach, .. } => Some(match breach {
+            B::Depth { .. } => (
+                format!("the YAML nests too deeply (more than {MAX_DEPTH} levels)"),
+                "real files nest a few levels; flatten the structure".into(),
+            ),
+            B::Nodes { .. } => (
+                format!("the YAML has more than {MAX_NODES} nodes once its aliases are expanded"),
+                BOMB.into(),
+            ),
+            B::Events { .. } => (
+                format!(
+                    "the YAML has more than {MAX_EVENTS} parser events once its aliases are expanded"
+                ),
+                BOMB.into(),
+            ),
+            B::Aliases { .. } | B::Anchors { .. } => (
+                "the YAML uses more aliases or anchors than portplan reads".into(),
+                BOMB.into(),
+            ),
+            B::Documents { .. } => (
+                "the file holds more than one YAML document (`---`)".into(),
+                "keep one document per file".into(),
+            ),
+            other => (
+                format!("the YAML exceeds a parser limit ({other:?})"),
+                "real files stay far below these limits; is this file generated?".into(),
+            ),
+        }),
+        other if other.to_string().starts_with("recursion limit exceeded") => Some((
+            "the YAML nests `[` or `{` too deeply".into(),
+            "real files nest a few levels; flatten the structure".into(),
+        )),
+        _ => None,
+    }
+}
+
+/// saphyr's defaults for nodes and events, and our depth ([`super::options`]).
+const MAX_NODES: &str = "250,000";
+const MAX_EVENTS: &str = "1,000,000";
+const MAX_DEPTH: usize = super::MAX_DEPTH;
 
 /// serde's messages name the offending input and the accepted set; reword them for people
 /// and turn the accepted set into a suggestion.

@@ -27,13 +27,16 @@ pub fn decode_utf8(
     })
 }
 
+/// How deep block and flow collections may nest.
+pub const MAX_DEPTH: usize = 128;
+
 /// Parsing limits (saphyr's defaults: 250,000 nodes, 1,000,000 events), plus deeper nesting
 /// for real values files and a single document. Generous for real files, small enough that alias bombs and absurd nesting
 /// fail fast with a clear message instead of exhausting memory.
 pub fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_depth: 128,
+            max_depth: MAX_DEPTH,
             max_documents: 1,
         },
     }
