@@ -10,23 +10,19 @@
 # is installed, else a loop of runs timed with `date`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 files=${1:-10000}
 runs=${RUNS:-10}
 
 command -v rg >/dev/null || { echo "bench: rg (Debian package ripgrep) is needed; run tests/setup.sh" >&2; exit 2; }
-cargo build --release --quiet
-bin=$PWD/target/release/portplan
+bench_build
 
 tree=$(mktemp -d "${TMPDIR:-/tmp}/portplan-bench.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
-python3 bench/gen_tree.py "$tree" "$files"
+bench_tree "$tree" "$files"
 echo "tree: $files files, $(du -sm --apparent-size "$tree" | cut -f1) MB in $tree"
 
-names=$("$bin" ports --format json | python3 -c '
-import json, sys
-svc = sorted({p["service"] for p in json.load(sys.stdin)})
-print("|".join(s.split("-", 2)[2] for s in svc))')
-rg_cmd="rg -c 'loki-v3-($names)' $tree"
+rg_cmd="rg -c '$(bench_rg_pattern)' $tree"
 pp_cmd="$bin lint --model portplan.yaml $tree --format json"
 # portplan exits 1 on findings (the tree plants a few stale ports); rg exits 0 on matches.
 "$bin" lint --model portplan.yaml "$tree" --format json > "$tree.findings.json" 2>/dev/null || true

@@ -11,6 +11,7 @@
 # usage: bench/validate.sh            RUNS=20 bench/validate.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 runs=${RUNS:-10}
 missing=()
@@ -24,10 +25,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 
-cargo build --release --quiet
-bin=$PWD/target/release/portplan
+bench_build
 work=${TMPDIR:-/tmp}/portplan-bench-validate
-python3 bench/validate-input.py "$work"
+bench_validate_inputs "$work"
 schema=$work/values.schema.json
 values=$work/values.yaml
 broken=$work/values-broken.yaml

@@ -13,6 +13,9 @@ command -v rg >/dev/null || need_apt+=(ripgrep)
 command -v script >/dev/null || need_apt+=(bsdutils)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
+# bench/run: the timer and GNU time's peak memory.
+command -v hyperfine >/dev/null || need_apt+=(hyperfine)
+[ -x /usr/bin/time ] || need_apt+=(time)
 need_kubernetes_validate=false
 if ! command -v kubernetes-validate >/dev/null && ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
   need_kubernetes_validate=true

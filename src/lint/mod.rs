@@ -132,6 +132,18 @@ pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
     Ok(report)
 }
 
+/// Every file rule on one file's contents, as a `portplan lint` run over that file alone
+/// reports them (a Service without trafficDistribution is settled against the helpers that
+/// same file defines). `path` decides which rules apply (`.yaml`, `.tpl`, `values.yaml`).
+pub fn scan_file(ctx: &Context, path: &str, bytes: &[u8]) -> Vec<Finding> {
+    let o = scan::Scanner::new(ctx).scan(path, bytes);
+    let defines: HashSet<String> = o.traffic_distribution_defines.into_iter().collect();
+    let mut findings = o.findings;
+    findings.extend(traffic_distribution_missing::resolve(o.pending, &defines));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
 /// `--chart-values FILE`: the mode the existing chart runs.
 fn chart_values(path: &PathBuf, ctx: &Context, out: &mut Vec<Finding>) -> Result<(), Failure> {
     let shown = walk::display(path);

@@ -41,6 +41,13 @@ pub fn parse_file(path: &Path) -> Result<ParsedFile, Failure> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::plain(&shown, format!("cannot read the file: {e}")))?;
+    parse_bytes(path, bytes)
+}
+
+/// Parses a file's contents as [`parse_file`] does once it has read them; `path` is only
+/// named in messages (and kept for schema detection).
+pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Result<ParsedFile, Failure> {
+    let shown = path.display().to_string();
     let source = crate::yaml::decode_utf8(&shown, bytes, "the file")
         .map_err(|d| Failure::new(vec![d], None))?;
     let mut located = match parse_located(&source) {
