@@ -45,7 +45,7 @@ fn limit_breached(err: &serde_saphyr::Error) -> Option<(String, String)> {
     while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
         e = error;
     }
-    const BOMB: &str = "anchors reused through aliases (`&a` ... `*a`) are counted each time they are used; an alias that expands to millions of nodes (a \"billion laughs\") is refused rather than expanded";
+    const BOMB: &str = "real files stay far below this; an alias (`*a`) counts its anchor's nodes each time it is used, so aliases that expand to millions of nodes (a \"billion laughs\") are refused rather than expanded";
     match e {
         E::Budget { breach, .. } => Some(match breach {
             B::Depth { .. } => (
@@ -53,13 +53,11 @@ fn limit_breached(err: &serde_saphyr::Error) -> Option<(String, String)> {
                 "real files nest a few levels; flatten the structure".into(),
             ),
             B::Nodes { .. } => (
-                format!("the YAML has more than {MAX_NODES} nodes once its aliases are expanded"),
+                format!("the YAML has more than {MAX_NODES} nodes (aliases expanded)"),
                 BOMB.into(),
             ),
             B::Events { .. } => (
-                format!(
-                    "the YAML has more than {MAX_EVENTS} parser events once its aliases are expanded"
-                ),
+                format!("the YAML has more than {MAX_EVENTS} parser events (aliases expanded)"),
                 BOMB.into(),
             ),
             B::Aliases { .. } | B::Anchors { .. } => (
