@@ -28,6 +28,11 @@ fn workdir(name: &str) -> PathBuf {
 /// the test fails as a hang. Output goes to files, so a large report cannot block the child
 /// on a full pipe while the harness waits.
 fn bounded(dir: &Path, args: &[&str]) -> Output {
+    bounded_env(dir, args, &[])
+}
+
+/// [`bounded`] with extra environment variables.
+fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     // Outside `dir`: a linted tree must not see the harness's files.
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let n = RUNS.fetch_add(1, Ordering::Relaxed);
@@ -38,6 +43,7 @@ fn bounded(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap())
@@ -120,6 +126,20 @@ fn snapshot(dir: &Path, skip: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     out
+}
+
+/// Fails naming the paths that differ between two snapshots.
+fn assert_unchanged(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    let changed: Vec<&PathBuf> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|p| before.get(*p) != after.get(*p))
+        .collect();
+    assert!(changed.is_empty(), "{what}: changed {changed:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -609,10 +629,10 @@ fn assert_gen_refused(name: &str, setup: impl FnOnce(&Path), needle: &str) {
         &["gen", "-m", model, "--templates", "t", "--out", "out/chart"],
     );
     assert_refused(&o, needle);
-    assert_eq!(
-        snapshot(&dir, Path::new("/nonexistent")),
-        before,
-        "{name}: the run changed files"
+    assert_unchanged(
+        &before,
+        &snapshot(&dir, Path::new("/nonexistent")),
+        &format!("{name}: the run changed files"),
     );
     assert!(out.join("loki-v3/Chart.yaml").exists());
     std::fs::remove_dir_all(dir).unwrap();
@@ -697,10 +717,10 @@ fn a_template_cannot_take_the_manifest_or_write_through_a_link_in_the_output() {
     );
     assert!(!err_text(&o).contains("panicked"), "{}", err_text(&o));
     assert!(matches!(o.status.code(), Some(0 | 2)), "{}", err_text(&o));
-    assert_eq!(
-        snapshot(&dir, &dir.join("out")),
-        before,
-        "gen wrote outside its output folder"
+    assert_unchanged(
+        &before,
+        &snapshot(&dir, &dir.join("out")),
+        "gen wrote outside its output folder",
     );
     assert!(
         std::fs::read_dir(dir.join("outside"))
@@ -721,11 +741,61 @@ fn output_folders_that_are_no_folder_name_are_refused() {
     for out in ["..", ".", "sub/..", "/"] {
         let o = bounded(&dir.join("sub"), &["gen", "-m", model, "--out", out]);
         assert_refused(&o, "");
-        assert_eq!(
-            snapshot(&dir, Path::new("/nonexistent")),
-            before,
-            "--out {out}"
+        assert_unchanged(
+            &before,
+            &snapshot(&dir, Path::new("/nonexistent")),
+            &format!("--out {out}"),
         );
     }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn without_the_atomic_exchange_gen_removes_nothing_through_a_users_symlink() {
+    // Where directories cannot be exchanged (another file system, a mount point), gen
+    // replaces files one by one and then removes the files its previous run wrote. A folder
+    // of that run the user has since replaced by a link must not lead the removal outside.
+    let dir = workdir("fallback-link");
+    let model = root().join("portplan.yaml");
+    let no_exchange = [("PORTPLAN_TEST_NO_EXCHANGE", "1")];
+    let o = bounded_env(
+        &dir,
+        &["gen", "-m", model.to_str().unwrap(), "--out", "out"],
+        &no_exchange,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert!(dir.join("out/alloy/argocd-alloy.alloy").is_file());
+    std::fs::create_dir_all(dir.join("outside")).unwrap();
+    std::fs::write(
+        dir.join("outside/argocd-alloy.alloy"),
+        "the user's own file\n",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(dir.join("out/alloy")).unwrap();
+    std::os::unix::fs::symlink("../outside", dir.join("out/alloy")).unwrap();
+
+    // The next model has no Alloy clients: alloy/argocd-alloy.alloy is no longer generated.
+    let text = std::fs::read_to_string(&model).unwrap();
+    let without = text.replace(
+        "  alloy:\n    - name: argocd-alloy\n      via: direct\n",
+        "",
+    );
+    assert_ne!(without, text);
+    std::fs::write(dir.join("m.yaml"), without).unwrap();
+    let before = snapshot(&dir, &dir.join("out"));
+    let o = bounded_env(&dir, &["gen", "-m", "m.yaml", "--out", "out"], &no_exchange);
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert_unchanged(
+        &before,
+        &snapshot(&dir, &dir.join("out")),
+        "a file outside out/ changed",
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("outside/argocd-alloy.alloy")).unwrap(),
+        "the user's own file\n"
+    );
+    // The rest of the output was replaced in place.
+    let values = std::fs::read_to_string(dir.join("out/loki-v3/values.yaml")).unwrap();
+    assert!(values.contains("m.yaml"), "the new output is in place");
     std::fs::remove_dir_all(dir).unwrap();
 }

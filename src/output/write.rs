@@ -238,7 +238,14 @@ fn stage_and_swap(
     if !exists {
         return std::fs::rename(staging, dir).map_err(io_err(dir));
     }
-    match swap::exchange(staging, dir) {
+    // Fault injection for the tests: take the fallback a file system without the exchange
+    // (or a mount point) would take.
+    let exchanged = if std::env::var_os("PORTPLAN_TEST_NO_EXCHANGE").is_some() {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    } else {
+        swap::exchange(staging, dir)
+    };
+    match exchanged {
         Ok(()) => {
             // `staging` now holds the previous output.
             std::fs::remove_dir_all(staging).map_err(io_err(staging))
@@ -305,15 +312,44 @@ fn replace_in_place(
         .chain([MANIFEST.to_owned()])
     {
         let to = dir.join(&rel);
+        if below_a_symlink(dir, &rel) {
+            return Err(WriteError::Other(format!(
+                "{}: a folder on the way is a symlink, and gen does not write through links",
+                to.display()
+            )));
+        }
         if let Some(p) = to.parent() {
             std::fs::create_dir_all(p).map_err(io_err(p))?;
         }
         std::fs::rename(staging.join(&rel), &to).map_err(io_err(&to))?;
     }
     for rel in old_files.iter().filter(|p| files.get(p).is_none()) {
-        let _ = std::fs::remove_file(dir.join(rel));
+        // A folder the user replaced with a symlink is theirs now: removing through it
+        // would delete a file outside the output folder.
+        if !below_a_symlink(dir, rel) {
+            let _ = std::fs::remove_file(dir.join(rel));
+        }
     }
     std::fs::remove_dir_all(staging).map_err(io_err(staging))
+}
+
+/// Whether a folder on the way from `dir` to `rel` (relative, `/`-separated) is a symlink,
+/// or cannot be inspected.
+fn below_a_symlink(dir: &Path, rel: &str) -> bool {
+    let mut at = dir.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            return false;
+        }
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return true,
+            Ok(_) => {}
+            Err(e) => return e.kind() != io::ErrorKind::NotFound,
+        }
+    }
+    false
 }
 
 fn sync_tree(dir: &Path) -> io::Result<()> {
