@@ -317,17 +317,12 @@ fn alias_bombs_in_a_linted_tree_are_read_as_text() {
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", err_text(&o));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rules: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let found = lint_findings(&o);
+    let rules: Vec<&str> = found.iter().map(|(rule, _, _)| rule.as_str()).collect();
     assert_eq!(
         rules,
         ["client-port-drift", "client-port-drift"],
-        "{report}"
+        "{found:?}"
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -474,15 +469,12 @@ fn non_utf8_contents_and_names_in_a_linted_tree_are_read_safely() {
     );
     // Both files are read (lossily): the stale port is found in each.
     assert_eq!(o.status.code(), Some(1), "{}", err_text(&o));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let paths: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    assert_eq!(paths.len(), 2, "{report}");
-    assert!(paths.contains(&"latin1.alloy"), "{report}");
+    let found = lint_findings(&o);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found.iter().any(|(_, path, _)| path == "latin1.alloy"),
+        "{found:?}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -579,9 +571,8 @@ fn symlink_loops_in_scanned_trees_are_skipped_with_a_note() {
             continue;
         }
         // The real file is found exactly once; the walk does not go round the loop.
-        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let findings = report["findings"].as_array().unwrap();
-        assert_eq!(findings.len(), 1, "{path}: {report}\n{err}");
+        let found = lint_findings(&o);
+        assert_eq!(found.len(), 1, "{path}: {found:?}\n{err}");
         assert!(
             err.contains("up: skipped: symbolic link loop"),
             "{path}: {err}"

@@ -3,7 +3,7 @@
 //! are stable and SARIF validates against the official schema.
 
 mod common;
-use common::{assert_golden, portplan, portplan_in, root, stderr, stdout};
+use common::{assert_golden, lint_findings, portplan, portplan_in, root, stderr, stdout};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -23,20 +23,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// `(rule, path, line)` of every finding in `lint --format json` output.
 fn findings(out: &std::process::Output) -> BTreeSet<(String, String, u64)> {
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("lint printed no JSON ({e}): {}", stdout(out)));
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_owned(),
-                f["path"].as_str().unwrap().to_owned(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    lint_findings(out).into_iter().collect()
 }
 
 /// Every text file under `dir`, as `(path relative to the repository root, text)`.

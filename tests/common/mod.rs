@@ -80,3 +80,21 @@ pub fn models() -> Vec<(&'static str, &'static str)> {
         ("simple-scalable", "examples/simple-scalable.yaml"),
     ]
 }
+
+/// `(rule, path, line)` of every finding in `lint --format json` output, in report order.
+pub fn lint_findings(out: &Output) -> Vec<(String, String, u64)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("lint printed no JSON ({e}): {}", stdout(out)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
