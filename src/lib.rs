@@ -12,6 +12,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod schema_check;
 pub mod suggest;
 pub mod validate;
 pub mod yaml;

@@ -78,6 +78,8 @@ fn reference_port_map_is_the_reference_layout() {
         7946,
         "loki-v3-memberlist".into(),
     ));
+    // The canary's metrics port (scraped from its pods; no Service).
+    expected.push(("canary".into(), "http-metrics".into(), 3500, String::new()));
     assert_eq!(got, expected);
     assert!(ports.iter().all(|p| p["protocol"] == "TCP"));
 }

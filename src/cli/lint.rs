@@ -53,13 +53,23 @@ enum Format {
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let lm = load_model(&args.model.model)?;
+    // A tool reading stdout in a machine format gets the failure in that format too (and
+    // the usual message on stderr, exit 2).
+    let in_format = |f: Failure| -> Failure {
+        match args.format {
+            Format::Json => print_out(&format::json_failure(&f)),
+            Format::Sarif => print_out(&format::sarif_failure(&f)),
+            Format::Text | Format::Github => {}
+        }
+        f
+    };
+    let lm = load_model(&args.model.model).map_err(in_format)?;
     let opts = Options {
         paths: args.paths,
         chart_values: args.chart_values,
         threads: args.threads.map(usize::from),
     };
-    let report = lint(&lm, &opts)?;
+    let report = lint(&lm, &opts).map_err(in_format)?;
     let err_style = Style::for_stderr();
     for w in &report.model_warnings {
         eprint!("{}", w.render(Some(&lm.source), err_style));

@@ -84,9 +84,9 @@ pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
     let mut findings = Vec::new();
     port_collision::check(&res, &mut findings);
     traffic_distribution_unsupported::check(&res, &mut findings);
-    privileged_port::check(lm, &res.plan, &mut findings);
-    tail_limit_below_canaries::check(lm, &res.plan, &mut findings);
-    structured_metadata_needs_v13::check(lm, &res.plan, &mut findings);
+    privileged_port::check(&res, &mut findings);
+    tail_limit_below_canaries::check(&res, &mut findings);
+    structured_metadata_needs_v13::check(&res, &mut findings);
 
     let mut report = Report {
         model_warnings: res.plan.warnings.clone(),

@@ -4,10 +4,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How Loki is split into processes, as in the official chart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Mode {
-    /// One process runs every component (the chart's `SingleBinary`).
-    #[serde(rename = "monolithic", alias = "SingleBinary")]
+    /// One process runs every component (the chart's `SingleBinary` / `Monolithic`).
+    #[serde(rename = "monolithic")]
     Monolithic,
     /// Read, write and backend targets.
     #[serde(rename = "simple-scalable")]
@@ -15,6 +15,59 @@ pub enum Mode {
     /// One workload per microservice.
     #[serde(rename = "distributed")]
     Distributed,
+}
+
+/// Every spelling of a mode the model accepts: portplan's own, then the community chart's
+/// `deploymentMode` names. One table for reading, the schema and the message.
+const MODE_SPELLINGS: [(&str, Mode); 7] = [
+    ("monolithic", Mode::Monolithic),
+    ("simple-scalable", Mode::SimpleScalable),
+    ("distributed", Mode::Distributed),
+    ("SingleBinary", Mode::Monolithic),
+    ("Monolithic", Mode::Monolithic),
+    ("SimpleScalable", Mode::SimpleScalable),
+    ("Distributed", Mode::Distributed),
+];
+
+impl Mode {
+    /// The mode a spelling names.
+    pub fn from_spelling(s: &str) -> Option<Mode> {
+        MODE_SPELLINGS
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map(|(_, m)| *m)
+    }
+
+    /// Every accepted spelling, portplan's own first.
+    pub fn spellings() -> impl Iterator<Item = &'static str> {
+        MODE_SPELLINGS.iter().map(|(n, _)| *n)
+    }
+}
+
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Mode::from_spelling(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` is not one of {}",
+                s.escape_debug(),
+                Mode::spellings().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Mode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Mode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "How Loki is split into processes: `monolithic`, `simple-scalable` or `distributed`; the community chart's `SingleBinary`, `Monolithic`, `SimpleScalable` and `Distributed` are accepted too.",
+            "type": "string",
+            "enum": Mode::spellings().collect::<Vec<_>>(),
+        })
+    }
 }
 
 impl Mode {

@@ -1,7 +1,13 @@
-//! Reading `portplan.yaml`: YAML syntax and types first (serde), then the located tree that
-//! later checks use to point at the exact key or value they are about.
+//! Reading `portplan.yaml`, in one pass over one tree: YAML is parsed once (with positions),
+//! the tree is checked against the model's JSON Schema (every violation, sorted by position),
+//! and only a tree the schema accepts is turned into a [`Model`].
+//!
+//! The schema is generated from the same types that deserialise the tree, and each checked
+//! scalar carries its rule into both (see [`super::scalars`]), so `portplan validate`, editors
+//! and this loader give one verdict on every value.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::Model;
 use crate::diag::{Diagnostic, Failure};
@@ -44,21 +50,52 @@ pub fn load_model(path: &Path) -> Result<LoadedModel, Failure> {
     parse_model(&shown, source)
 }
 
+/// The model's schema, compiled once per process.
+fn validator() -> &'static (serde_json::Value, jsonschema::Validator) {
+    static SCHEMA: OnceLock<(serde_json::Value, jsonschema::Validator)> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let document = super::json_schema();
+        // The generated schema is a constant of this build; a test compiles it.
+        let validator = jsonschema::validator_for(&document)
+            .unwrap_or_else(|e| panic!("the model's own schema does not compile: {e}"));
+        (document, validator)
+    })
+}
+
 /// Parses model text; `path` is only used in messages.
 pub fn parse_model(path: &str, source: String) -> Result<LoadedModel, Failure> {
-    let fail = |d: Diagnostic, src: &String| Failure::new(vec![d], Some(src.clone()));
+    let fail = |d: Vec<Diagnostic>, src: &String| Failure::new(d, Some(src.clone()));
     let located =
-        parse_located(&source).map_err(|e| fail(yaml_error(path, &source, &e), &source))?;
+        parse_located(&source).map_err(|e| fail(vec![yaml_error(path, &source, &e)], &source))?;
     if !located.value.is_object() {
         let d = Diagnostic::error(
             path,
             Location::new(1, 1),
             "expected a mapping with at least `release`, `namespace` and `mode`",
         );
-        return Err(fail(d, &source));
+        return Err(fail(vec![d], &source));
     }
-    let model: Model = serde_saphyr::from_str_with_options(&source, crate::yaml::options())
-        .map_err(|e| fail(yaml_error(path, &source, &e), &source))?;
+    let (document, validator) = validator();
+    let violations = crate::schema_check::violations(validator, document, &located, &source, false);
+    if !violations.is_empty() {
+        let diagnostics = violations
+            .into_iter()
+            .map(|v| Diagnostic::error(path, v.location(), v.message))
+            .collect();
+        return Err(fail(diagnostics, &source));
+    }
+    // The schema accepted the tree, and it is generated from these types: this cannot fail
+    // unless the two disagree, which tests/agreement.rs rules out over a corpus.
+    let model: Model = serde_json::from_value(located.value.clone()).map_err(|e| {
+        fail(
+            vec![Diagnostic::error(
+                path,
+                Location::new(1, 1),
+                format!("the model's schema accepted this file but its types did not: {e}"),
+            )],
+            &source,
+        )
+    })?;
     Ok(LoadedModel {
         model,
         path: path.to_owned(),

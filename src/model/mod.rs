@@ -7,19 +7,43 @@
 mod component;
 mod kube;
 mod load;
-mod names;
+pub mod scalars;
 mod types;
 
 pub use crate::suggest::did_you_mean;
 pub use component::{Component, Mode};
 pub use kube::KubeVersion;
 pub use load::{LoadedModel, load_model, parse_model};
-pub use names::{check_dns1035_label, check_dns1123_subdomain};
+pub use scalars::Port;
 pub use types::*;
 
 /// The model's JSON Schema (draft-07), as `portplan schema` prints it.
+///
+/// Beyond what the types say, the schema knows which components each mode runs, so an editor
+/// flags a component of another mode too.
 pub fn json_schema() -> serde_json::Value {
     let settings = schemars::generate::SchemaSettings::draft07();
     let schema = settings.into_generator().into_root_schema_for::<Model>();
-    serde_json::to_value(schema).expect("a schema is always serialisable")
+    let mut schema = serde_json::to_value(schema).unwrap_or_default();
+    let modes = [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed];
+    let rules: Vec<serde_json::Value> = modes
+        .iter()
+        .map(|&mode| {
+            let spellings: Vec<&str> = Mode::spellings()
+                .filter(|s| Mode::from_spelling(s) == Some(mode))
+                .collect();
+            let names: Vec<&str> = mode.components().iter().map(|c| c.name()).collect();
+            // (That a mode other than monolithic needs `storage` is left to the Plan, whose
+            // message says why.)
+            let then = serde_json::json!({
+                "properties": { "components": { "propertyNames": { "enum": names } } }
+            });
+            serde_json::json!({
+                "if": { "properties": { "mode": { "enum": spellings } }, "required": ["mode"] },
+                "then": then,
+            })
+        })
+        .collect();
+    schema["allOf"] = serde_json::Value::Array(rules);
+    schema
 }

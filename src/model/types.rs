@@ -1,10 +1,8 @@
-use std::collections::BTreeMap;
-use std::fmt;
-
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::de::{self, Deserializer, Visitor};
+use schemars::{JsonSchema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
+use super::scalars::*;
 use super::{KubeVersion, Mode};
 
 /// One Loki deployment: the whole of `portplan.yaml`.
@@ -13,20 +11,12 @@ use super::{KubeVersion, Mode};
 #[schemars(title = "portplan model")]
 pub struct Model {
     /// Helm release name; every Service is named `<release>-<component>`. A DNS-1035 label.
-    #[schemars(
-        regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"),
-        length(min = 1, max = 40)
-    )]
-    pub release: String,
+    pub release: ReleaseName,
     /// Namespace the chart is installed into. A DNS-1035 label.
-    #[schemars(
-        regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"),
-        length(min = 1, max = 63)
-    )]
-    pub namespace: String,
+    pub namespace: DnsLabel,
     /// Cluster DNS domain used in fully qualified Service names. Default `cluster.local`.
     #[serde(default)]
-    pub cluster_domain: Option<String>,
+    pub cluster_domain: Option<ClusterDomain>,
     /// Lowest Kubernetes version the deployment must run on. Default `"1.31"`.
     #[serde(default)]
     pub kube_version: Option<KubeVersion>,
@@ -75,69 +65,17 @@ pub struct Model {
     pub clients: Option<Clients>,
     /// Network zones (name -> CIDRs), exported with the port map for flow-log analysis.
     #[serde(default)]
-    pub zones: BTreeMap<String, Vec<String>>,
+    #[schemars(extend("propertyNames" = zone_names()))]
+    pub zones: BTreeMap<ZoneName, Vec<Cidr>>,
     /// Container images. Defaults pin versions known to work together.
     #[serde(default)]
     pub images: Option<Images>,
 }
 
-/// A TCP port, 1..65535.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Port(pub u16);
-
-impl fmt::Display for Port {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl<'de> Deserialize<'de> for Port {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Port;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a port number from 1 to 65535")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Port, E> {
-                match u16::try_from(v) {
-                    Ok(p) if p > 0 => Ok(Port(p)),
-                    _ => Err(E::custom(format!(
-                        "{v} is not a port: ports are 1 to 65535"
-                    ))),
-                }
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Port, E> {
-                match u64::try_from(v) {
-                    Ok(u) => self.visit_u64(u),
-                    Err(_) => Err(E::custom(format!(
-                        "{v} is not a port: ports are 1 to 65535"
-                    ))),
-                }
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Port, E> {
-                match v.trim().parse::<u64>() {
-                    Ok(n) => Err(E::custom(format!(
-                        "port must be a number, not the string \"{v}\"; write {n} without quotes"
-                    ))),
-                    Err(_) => Err(E::custom(format!(
-                        "`{v}` is not a port: ports are numbers from 1 to 65535"
-                    ))),
-                }
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl JsonSchema for Port {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Port".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "integer", "minimum": 1, "maximum": 65535 })
-    }
+/// The schema of a zone's name, for the `zones` mapping's keys.
+fn zone_names() -> serde_json::Value {
+    let mut g = SchemaGenerator::default();
+    serde_json::to_value(ZoneName::json_schema(&mut g)).unwrap_or_default()
 }
 
 /// How ports are assigned to components.
@@ -225,8 +163,7 @@ pub struct ComponentSettings {
     pub enabled: Option<bool>,
     /// `per-component` strategy: the slot added to the HTTP and gRPC bases.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 999))]
-    pub slot: Option<u16>,
+    pub slot: Option<Slot>,
     /// Explicit HTTP port (overrides the strategy).
     #[serde(default)]
     pub http: Option<Port>,
@@ -235,8 +172,7 @@ pub struct ComponentSettings {
     pub grpc: Option<Port>,
     /// Pod replicas.
     #[serde(default)]
-    #[schemars(range(max = 1000))]
-    pub replicas: Option<u32>,
+    pub replicas: Option<Replicas>,
     /// Resource requests and limits.
     #[serde(default)]
     pub resources: Option<Resources>,
@@ -260,23 +196,25 @@ pub struct Resources {
 #[serde(deny_unknown_fields)]
 pub struct ResourceList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?m?$"))]
-    pub cpu: Option<String>,
+    pub cpu: Option<CpuQuantity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"))]
-    pub memory: Option<String>,
+    pub memory: Option<MemoryQuantity>,
 }
 
 /// The nginx gateway.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GatewaySettings {
-    /// HTTP port of the gateway's container and Service. Default 8080 (`shared`) or 4080 (`per-component`).
+    /// HTTP port nginx listens on in its container (1024 or above: nginx runs as a non-root
+    /// user). Default 8080 (`shared`) or 4080 (`per-component`).
     #[serde(default)]
     pub port: Option<Port>,
+    /// Port of the gateway's Service, which clients dial; it forwards to `port`. Default:
+    /// `port`. May be below 1024 (the community chart's gateway Service listens on 80).
     #[serde(default)]
-    #[schemars(range(max = 1000))]
-    pub replicas: Option<u32>,
+    pub service_port: Option<Port>,
+    #[serde(default)]
+    pub replicas: Option<Replicas>,
     #[serde(default)]
     pub resources: Option<Resources>,
     #[serde(default)]
@@ -306,22 +244,18 @@ pub struct CacheSettings {
     pub port: Option<Port>,
     /// Memory for items, in MiB (`-m`).
     #[serde(default)]
-    #[schemars(range(min = 16, max = 1048576))]
-    pub memory_mb: Option<u32>,
+    pub memory_mb: Option<MemoryMb>,
     /// Largest item memcached stores (`-I`), e.g. `5m`.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[1-9][0-9]*[km]?$"))]
-    pub max_item_size: Option<String>,
+    pub max_item_size: Option<ItemSize>,
     /// Maximum simultaneous connections (`-c`).
     #[serde(default)]
-    #[schemars(range(min = 1, max = 1000000))]
-    pub connection_limit: Option<u32>,
+    pub connection_limit: Option<ConnectionLimit>,
     /// Port of the Prometheus memcached-exporter sidecar.
     #[serde(default)]
     pub exporter_port: Option<Port>,
     #[serde(default)]
-    #[schemars(range(max = 1000))]
-    pub replicas: Option<u32>,
+    pub replicas: Option<Replicas>,
 }
 
 /// Memberlist (gossip) settings.
@@ -339,12 +273,10 @@ pub struct MemberlistSettings {
 pub struct Limits {
     /// Maximum tail requests per tenant. Loki's default is 10; each loki-canary pod holds one.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 100000))]
-    pub max_concurrent_tail_requests: Option<u32>,
+    pub max_concurrent_tail_requests: Option<TailLimit>,
     /// How long logs are kept (`0s` = forever). Needs the compactor.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^([0-9]+(ms|s|m|h|d|w|y))+$"))]
-    pub retention_period: Option<String>,
+    pub retention_period: Option<Duration>,
 }
 
 /// loki-canary.
@@ -358,16 +290,13 @@ pub struct CanarySettings {
     pub kind: Option<CanaryKind>,
     /// Deployment only: pod replicas.
     #[serde(default)]
-    #[schemars(range(max = 1000))]
-    pub replicas: Option<u32>,
+    pub replicas: Option<Replicas>,
     /// How many canary pods run (for a DaemonSet, the node count). Each holds one tail request.
     #[serde(default)]
-    #[schemars(range(max = 100000))]
-    pub expected_pods: Option<u32>,
+    pub expected_pods: Option<Count>,
     /// With `authEnabled`: the tenant the canary writes and tails as. Default `self-monitoring`.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,150}$"))]
-    pub tenant: Option<String>,
+    pub tenant: Option<Tenant>,
 }
 
 /// How loki-canary runs.
@@ -382,8 +311,7 @@ pub enum CanaryKind {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SchemaPeriod {
     /// First day of the period, `YYYY-MM-DD`.
-    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
-    pub from: String,
+    pub from: Date,
     /// Index store: `tsdb` or `boltdb-shipper`.
     pub store: IndexStore,
     /// Schema version, `v11`..`v13`.
@@ -393,8 +321,7 @@ pub struct SchemaPeriod {
     pub object_store: Option<StorageType>,
     /// Index table prefix. Default `loki_index_`.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
-    pub index_prefix: Option<String>,
+    pub index_prefix: Option<IndexPrefix>,
 }
 
 /// Loki index store.
@@ -447,16 +374,13 @@ pub struct Storage {
     pub buckets: Option<Buckets>,
     /// s3 only: the region.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[a-z0-9-]+$"))]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// s3 only: a custom endpoint (MinIO and friends), `host[:port]`.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[A-Za-z0-9.-]+(:[0-9]+)?$"))]
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Endpoint>,
     /// azure only (required there): the storage account.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[a-z0-9]{3,24}$"))]
-    pub account_name: Option<String>,
+    pub account_name: Option<AccountName>,
 }
 
 /// Storage backend.
@@ -481,14 +405,12 @@ impl StorageType {
 }
 
 /// Bucket names.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Buckets {
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
-    pub chunks: String,
+    pub chunks: Bucket,
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
-    pub ruler: Option<String>,
+    pub ruler: Option<Bucket>,
 }
 
 /// Clients whose configs are generated next to the chart.
@@ -519,15 +441,13 @@ pub enum Route {
 #[serde(deny_unknown_fields)]
 pub struct AlloyClient {
     /// Component label and file name (`alloy/<name>.alloy`). A DNS-1035 label.
-    #[schemars(regex(pattern = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
-    pub name: String,
+    pub name: DnsLabel,
     /// `gateway` (default) or `direct`.
     #[serde(default)]
     pub via: Option<Route>,
     /// Tenant sent as `X-Scope-OrgID`.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,150}$"))]
-    pub tenant: Option<String>,
+    pub tenant: Option<Tenant>,
 }
 
 /// One Grafana datasource.
@@ -535,15 +455,13 @@ pub struct AlloyClient {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GrafanaDatasource {
     /// Datasource name shown in Grafana.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9 _.()-]{0,99}$"))]
-    pub name: String,
+    pub name: DatasourceName,
     /// `gateway` (default) or `direct`.
     #[serde(default)]
     pub via: Option<Route>,
     /// Tenant sent as `X-Scope-OrgID`.
     #[serde(default)]
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,150}$"))]
-    pub tenant: Option<String>,
+    pub tenant: Option<Tenant>,
     /// Make this the default datasource.
     #[serde(default)]
     pub is_default: Option<bool>,
@@ -554,13 +472,13 @@ pub struct GrafanaDatasource {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Images {
     #[serde(default)]
-    pub loki: Option<String>,
+    pub loki: Option<ImageRef>,
     #[serde(default)]
-    pub gateway: Option<String>,
+    pub gateway: Option<ImageRef>,
     #[serde(default)]
-    pub memcached: Option<String>,
+    pub memcached: Option<ImageRef>,
     #[serde(default)]
-    pub memcached_exporter: Option<String>,
+    pub memcached_exporter: Option<ImageRef>,
     #[serde(default)]
-    pub canary: Option<String>,
+    pub canary: Option<ImageRef>,
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CachePlan, ComponentPlan, PortEntry};
+use super::{CachePlan, ComponentPlan, PeriodPlan, PortEntry};
 use crate::diag::Diagnostic;
 use crate::model::{LoadedModel, PortStrategy};
 
@@ -79,7 +79,7 @@ pub(super) fn check_collisions(
     for p in ports.iter().filter(|p| p.component != "memberlist") {
         by_pod.entry(p.component).or_default().push(p);
     }
-    for c in components {
+    for c in components.iter().filter(|c| c.memberlist) {
         if let (Some(m), Some(list)) = (memberlist, by_pod.get_mut(c.name)) {
             list.push(m);
         }
@@ -118,6 +118,40 @@ pub(super) fn check_collisions(
     }
 }
 
+/// Every container portplan generates runs as a non-root user without capabilities: a port
+/// below 1024 cannot be bound, and the pod would crash-loop (`privileged-port`). The gateway
+/// can still be reached on a low port: its Service port is separate.
+pub(super) fn check_privileged_ports(
+    lm: &LoadedModel,
+    ports: &[PortEntry],
+    errors: &mut Vec<Diagnostic>,
+) {
+    for p in ports.iter().filter(|p| p.port < 1024) {
+        let hint = if p.component == "gateway" {
+            format!(
+                "keep `gateway.port` at 1024 or above (e.g. 8080) and set `gateway.servicePort: {}`: the Service forwards to nginx",
+                p.port
+            )
+        } else {
+            format!(
+                "use a port of 1024 or above (e.g. {})",
+                u32::from(p.port) + 4000
+            )
+        };
+        errors.push(
+            Diagnostic::error(
+                &lm.path,
+                port_location(lm, p),
+                format!(
+                    "port {} of {} ({}) is below 1024: the container runs as non-root without capabilities and cannot bind it",
+                    p.port, p.component, p.name
+                ),
+            )
+            .with_hint(hint),
+        );
+    }
+}
+
 /// Where the model sets a port: its own key, else the strategy key it derives from, else the
 /// `mode` key whose preset chose it.
 pub fn port_location(lm: &LoadedModel, p: &PortEntry) -> crate::yaml::Location {
@@ -140,4 +174,61 @@ fn order<'a>(
     } else {
         (b, a)
     }
+}
+
+/// Loki stores structured metadata only in tsdb/v13 periods and refuses to start otherwise
+/// (`structured-metadata-needs-v13`).
+pub(super) fn check_structured_metadata(
+    lm: &LoadedModel,
+    structured_metadata: bool,
+    schema_config: &[PeriodPlan],
+    out: &mut Vec<Diagnostic>,
+) {
+    if !structured_metadata {
+        return;
+    }
+    let Some(last) = schema_config.last() else {
+        return;
+    };
+    if last.schema == "v13" && last.store == "tsdb" {
+        return;
+    }
+    let i = schema_config.len() - 1;
+    let key = if last.schema != "v13" {
+        "schema"
+    } else {
+        "store"
+    };
+    let at = lm
+        .located
+        .value_location(&format!("/schemaConfig/{i}/{key}"));
+    let what = match (last.schema == "v13", last.store == "tsdb") {
+        (false, false) => format!("schema {} with {}", last.schema, last.store),
+        (false, true) => format!("schema {}", last.schema),
+        _ => format!("the {} index", last.store),
+    };
+    let on = if lm.located.contains("/structuredMetadata") {
+        "structuredMetadata is true"
+    } else {
+        "structured metadata is on by default"
+    };
+    let mut d = Diagnostic::error(
+        &lm.path,
+        at,
+        format!(
+            "{on}, but the newest schema period (from {}) uses {what}: Loki refuses to start (\"schema v13 is required to store Structured Metadata\")",
+            last.from
+        ),
+    )
+    .with_hint(
+        "add a period `{from: <a date after the rollout>, store: tsdb, schema: v13}`, or set `structuredMetadata: false`",
+    );
+    if lm.located.contains("/structuredMetadata") {
+        d = d.with_related(
+            &lm.path,
+            lm.located.value_location("/structuredMetadata"),
+            "structured metadata is turned on here",
+        );
+    }
+    out.push(d);
 }

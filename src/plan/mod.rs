@@ -11,6 +11,7 @@ mod presets;
 mod quantity;
 mod resolve;
 mod summary;
+pub mod topology;
 
 use serde::Serialize;
 
@@ -91,8 +92,12 @@ pub struct ComponentPlan {
     pub target: &'static str,
     /// Whether it runs ingesters (ingester, write, single-binary).
     pub ingests: bool,
-    /// `Deployment` or `StatefulSet`.
-    pub kind: &'static str,
+    pub kind: WorkloadKind,
+    /// Whether its pods join the memberlist gossip ring (they carry the memberlist label and
+    /// listen on the gossip port).
+    pub memberlist: bool,
+    /// What it serves in this mode (push, query, tail, ...).
+    pub roles: Vec<topology::Role>,
     pub replicas: u32,
     pub http_port: u16,
     pub grpc_port: u16,
@@ -105,10 +110,29 @@ pub struct ComponentPlan {
     pub slot: Option<u16>,
 }
 
+/// How a workload runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum WorkloadKind {
+    Deployment,
+    StatefulSet,
+}
+
+impl std::fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+        })
+    }
+}
+
 /// The nginx gateway.
 #[derive(Clone, Debug, Serialize)]
 pub struct GatewayPlan {
+    /// nginx's listen port in the container (unprivileged).
     pub port: u16,
+    /// The Service port clients dial; it forwards to `port`.
+    pub service_port: u16,
     pub replicas: u32,
     pub service: ServiceNames,
     pub resources: Resources,
@@ -160,7 +184,8 @@ pub struct CanaryPlan {
     pub kind: CanaryKind,
     /// Deployment replicas (0 for a DaemonSet).
     pub replicas: u32,
-    /// How many canary pods are expected to run, when known.
+    /// How many canary pods run: a Deployment's replicas, or a DaemonSet's `expectedPods`
+    /// (its node count) when the model gives it. The one count the tail limit is held to.
     pub expected_pods: Option<u32>,
     /// The canary's tenant (`-tenant-id`) when auth is enabled.
     pub tenant: Option<String>,
@@ -203,6 +228,8 @@ pub struct StoragePlan {
 pub struct Endpoint {
     /// The component that listens there.
     pub component: &'static str,
+    /// What the client writes before the host: `http://`, `dns+`, `dns:///`, or nothing.
+    pub scheme: &'static str,
     /// The Service host name (FQDN) dialled.
     pub host: String,
     pub port: u16,
@@ -212,6 +239,28 @@ pub struct Endpoint {
     pub values_path: String,
     /// The address as the client writes it (`dns+host:port`, `http://host:port`, `host:port`).
     pub address: String,
+}
+
+impl Endpoint {
+    /// The one constructor: the address is always `scheme + host + ":" + port`.
+    pub fn new(
+        component: &'static str,
+        scheme: &'static str,
+        host: &str,
+        port: u16,
+        port_name: &'static str,
+        values_path: String,
+    ) -> Self {
+        Endpoint {
+            component,
+            scheme,
+            host: host.to_owned(),
+            port,
+            port_name,
+            values_path,
+            address: format!("{scheme}{host}:{port}"),
+        }
+    }
 }
 
 /// Every address one component uses to reach another.

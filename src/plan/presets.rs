@@ -3,7 +3,8 @@
 //! Sized like the official chart's examples: enough for a real workload in distributed mode,
 //! small enough for a laptop cluster in monolithic mode.
 
-use crate::model::{CanaryKind, Component, Mode, ResourceList, Resources};
+use crate::model::scalars::{CpuQuantity, MemoryQuantity};
+use crate::model::{CanaryKind, Component, Mode, ResourceList, Resources, TrafficDistribution};
 
 pub const SHARED_HTTP: u16 = 3100;
 pub const SHARED_GRPC: u16 = 9095;
@@ -22,6 +23,8 @@ pub const CLUSTER_DOMAIN: &str = "cluster.local";
 pub const KUBE_VERSION: (u32, u32) = (1, 31);
 /// Loki's own default for `max_concurrent_tail_requests`.
 pub const TAIL_LIMIT: u32 = 10;
+/// The default `trafficDistribution` of every ClusterIP Service.
+pub const TRAFFIC_DISTRIBUTION: TrafficDistribution = TrafficDistribution::PreferClose;
 pub const SCHEMA_FROM: &str = "2024-04-01";
 pub const INDEX_PREFIX: &str = "loki_index_";
 
@@ -31,15 +34,17 @@ pub const IMAGE_MEMCACHED: &str = "docker.io/library/memcached:1.6.39-alpine";
 pub const IMAGE_MEMCACHED_EXPORTER: &str = "docker.io/prom/memcached-exporter:v0.15.3";
 pub const IMAGE_CANARY: &str = "docker.io/grafana/loki-canary:3.5.7";
 
+/// Requests and a memory limit. The presets are constants of this file, held to the
+/// quantity rules by the presets test; a value that broke them would be left out, not panic.
 pub fn resources(cpu: &str, memory: &str, memory_limit: &str) -> Resources {
     Resources {
         requests: Some(ResourceList {
-            cpu: Some(cpu.into()),
-            memory: Some(memory.into()),
+            cpu: CpuQuantity::new(cpu).ok(),
+            memory: MemoryQuantity::new(memory).ok(),
         }),
         limits: Some(ResourceList {
             cpu: None,
-            memory: Some(memory_limit.into()),
+            memory: MemoryQuantity::new(memory_limit).ok(),
         }),
     }
 }

@@ -162,9 +162,13 @@ pub struct GatewayValues {
     /// Pod replicas.
     #[schemars(range(min = 0))]
     pub replicas: u32,
-    /// nginx listen port, container port `http-metrics` and Service port.
-    #[schemars(range(min = 1, max = 65535))]
+    /// nginx listen port and container port `http-metrics` (1024 or above: nginx runs as a
+    /// non-root user).
+    #[schemars(range(min = 1024, max = 65535))]
     pub port: u16,
+    /// The gateway Service's port, which clients dial; it forwards to `port`.
+    #[schemars(range(min = 1, max = 65535))]
+    pub service_port: u16,
     /// The gateway Service's trafficDistribution; null uses the top-level default, `None`
     /// leaves it unset.
     pub traffic_distribution: Option<TrafficDistributionValue>,
@@ -218,10 +222,10 @@ fn resources(r: &Resources) -> Option<ResourcesValues> {
         l.as_ref().map(|l| {
             let mut m = BTreeMap::new();
             if let Some(c) = &l.cpu {
-                m.insert("cpu".to_owned(), Quantity(c.clone()));
+                m.insert("cpu".to_owned(), Quantity(c.to_string()));
             }
             if let Some(v) = &l.memory {
-                m.insert("memory".to_owned(), Quantity(v.clone()));
+                m.insert("memory".to_owned(), Quantity(v.to_string()));
             }
             m
         })
@@ -286,9 +290,11 @@ pub fn values(plan: &Plan) -> Value {
                     c.traffic_distribution_override,
                 ),
                 resources: resources(&c.resources),
-                persistence: (c.kind == "StatefulSet").then(|| PersistenceValues {
-                    size: Quantity("10Gi".into()),
-                    storage_class: None,
+                persistence: (c.kind == crate::plan::WorkloadKind::StatefulSet).then(|| {
+                    PersistenceValues {
+                        size: Quantity("10Gi".into()),
+                        storage_class: None,
+                    }
                 }),
             }),
         );
@@ -299,6 +305,7 @@ pub fn values(plan: &Plan) -> Value {
         to_value(GatewayValues {
             replicas: g.replicas,
             port: g.port,
+            service_port: g.service_port,
             traffic_distribution: TrafficDistributionValue::from_api(
                 g.traffic_distribution_override,
             ),
@@ -371,7 +378,7 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
     let persistence = generator.subschema_for::<PersistenceValues>().to_value();
     for c in &plan.components {
         // StatefulSets read `persistence` (their volume claim); Deployments have none.
-        let volumes = if c.kind == "StatefulSet" {
+        let volumes = if c.kind == crate::plan::WorkloadKind::StatefulSet {
             json!({ "required": ["persistence"], "properties": { "persistence": persistence } })
         } else {
             json!({ "not": { "required": ["persistence"] } })

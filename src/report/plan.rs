@@ -28,7 +28,7 @@ pub fn text(plan: &Plan) -> String {
     for c in &plan.components {
         rows.push(vec![
             format!("  {}", c.name),
-            c.kind.into(),
+            c.kind.to_string(),
             format!("x{}", c.replicas),
             format!("http {}", c.http_port),
             format!("grpc {}", c.grpc_port),
@@ -117,7 +117,8 @@ pub fn text(plan: &Plan) -> String {
     o.push_str("\nLoki\n");
     let canary = match (plan.canary.enabled, plan.canary.expected_pods) {
         (false, _) => "canary off".to_owned(),
-        (true, Some(n)) => format!("{n} canary pods expected"),
+        (true, Some(1)) => "1 canary pod".to_owned(),
+        (true, Some(n)) => format!("{n} canary pods"),
         (true, None) => "canary pod count unknown (set canary.expectedPods)".to_owned(),
     };
     o.push_str(&format!(

@@ -2,14 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::explain::explain;
 use super::schema::CompiledSchema;
 use crate::diag::Failure;
-use crate::yaml::token_at;
-use crate::yaml::{Located, Location, parse_located};
+pub use crate::schema_check::Violation;
+use crate::yaml::{Located, parse_located};
 
 /// A YAML file read and parsed, ready to validate.
 #[derive(Debug)]
@@ -21,18 +19,6 @@ pub struct ParsedFile {
     pub located: Located,
     /// Nothing but comments: validated as an empty mapping, errors point at 1:1.
     pub blank: bool,
-}
-
-/// One schema violation, located in the file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// JSON pointer of the offending node (the missing key's mapping for `required`).
-    pub pointer: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-    /// The JSON Schema keyword that failed (`maximum`, `enum`, `additionalProperties`, ...).
-    pub keyword: String,
 }
 
 /// Reads and parses `path`. Unreadable, non-UTF-8 or malformed YAML is a failure with the
@@ -74,40 +60,13 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Result<ParsedFile, Failure> {
 
 /// Every violation of `schema` in `file`, in the order they appear in the file.
 pub fn check(file: &ParsedFile, schema: &CompiledSchema) -> Vec<Violation> {
-    let mut out: Vec<Violation> = schema
-        .validator
-        .iter_errors(&file.located.value)
-        .flat_map(|e| explain(&e, &schema.document))
-        .map(|f| {
-            let at = if file.blank {
-                Location::new(1, 1)
-            } else if f.at_key {
-                file.located.key_location(&f.pointer)
-            } else {
-                file.located.value_location(&f.pointer)
-            };
-            let mut message = f.message();
-            if f.wants_quotes() {
-                let token = token_at(&file.source, at);
-                if !token.is_empty() {
-                    message.push_str(&format!(" (write \"{token}\" to keep it a string)"));
-                }
-            }
-            Violation {
-                message,
-                pointer: f.pointer,
-                line: at.line,
-                column: at.column,
-                keyword: f.keyword,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.line, a.column, &a.pointer, &a.message).cmp(&(b.line, b.column, &b.pointer, &b.message))
-    });
-    // Alternatives in a schema can report the same problem twice.
-    out.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
-    out
+    crate::schema_check::violations(
+        &schema.validator,
+        &schema.document,
+        &file.located,
+        &file.source,
+        file.blank,
+    )
 }
 
 fn is_blank(source: &str) -> bool {

@@ -6,9 +6,7 @@
 //! schemas. Files are parsed and validated in parallel and reported in the order given.
 
 pub mod check;
-pub mod describe;
 pub mod detect;
-pub mod explain;
 pub mod parallel;
 pub mod report;
 pub mod schema;
@@ -96,7 +94,14 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
         .filter_map(|(p, &i)| Some((&p.as_ref().ok()?.0, &compiled[i])))
         .collect();
     let mut checked = map_in_order(&jobs, |(file, schema)| {
-        (schema.source.display(), check::check(file, schema))
+        let mut violations = check::check(file, schema);
+        if violations.is_empty() && matches!(schema.source, SchemaSource::Model) {
+            // A model's verdict is the Plan's: what the schema cannot say (a component of
+            // another mode, a collision, a tail limit below the canaries) comes from the same
+            // resolution `portplan plan` runs, so the two never disagree.
+            violations = plan_violations(file);
+        }
+        (schema.source.display(), violations)
     })
     .into_iter();
     let reports = parsed
@@ -121,6 +126,28 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
         reports,
         schemas: compiled,
     })
+}
+
+/// The errors `portplan plan` finds in a model file that its schema accepts.
+fn plan_violations(file: &ParsedFile) -> Vec<Violation> {
+    let to_violation = |d: crate::diag::Diagnostic| Violation {
+        pointer: String::new(),
+        line: d.line,
+        column: d.column,
+        message: match d.hint {
+            Some(h) => format!("{} ({h})", d.message),
+            None => d.message,
+        },
+        keyword: "plan".into(),
+    };
+    let lm = match crate::model::parse_model(&file.shown, file.source.clone()) {
+        Ok(lm) => lm,
+        Err(f) => return f.diagnostics.into_iter().map(to_violation).collect(),
+    };
+    match crate::plan::build_plan(&lm) {
+        Ok(_) => Vec::new(),
+        Err(f) => f.diagnostics.into_iter().map(to_violation).collect(),
+    }
 }
 
 /// Compiles each distinct schema the files chose, once; returns the schemas and, per file,

@@ -4,8 +4,8 @@ use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
 use super::detect::SchemaSource;
-use super::explain::explain;
 use crate::diag::{Diagnostic, Failure};
+use crate::schema_check::explain::explain;
 use crate::yaml::{Location, parse_located};
 
 /// A schema ready to validate with, and the document it was compiled from (messages look up

@@ -20,6 +20,9 @@ pub fn yaml_error(path: &str, source: &str, err: &serde_saphyr::Error) -> Diagno
         serde_saphyr::Error::Message { msg, .. } => msg.clone(),
         other => strip_position(&other.to_string()),
     };
+    if let Some(d) = duplicate_key(path, source, at, &raw) {
+        return d;
+    }
     let (mut message, mut hint) = explain(&raw);
     if let Some(kind) = scalar_kind(&raw) {
         message = format!("expected {kind}, found `{}`", token_at(source, at));
@@ -119,6 +122,43 @@ fn explain(raw: &str) -> (String, Option<String>) {
         return (format!("wrong type: {rest}"), None);
     }
     (raw.to_owned(), None)
+}
+
+/// saphyr refuses a key given twice in one mapping as "duplicate mapping key: K, set
+/// DuplicateKeyPolicy in Options if acceptable", naming its own option. Say it as a person
+/// would, at the second occurrence, with a note at the first (the nearest line above at the
+/// same column that starts with the key).
+fn duplicate_key(path: &str, source: &str, at: Location, raw: &str) -> Option<Diagnostic> {
+    let rest = raw.strip_prefix("duplicate mapping key: ")?;
+    let key = rest
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(rest)
+        .trim();
+    let d = Diagnostic::error(path, at, format!("duplicate key `{}`", key.escape_debug()))
+        .with_hint("a mapping may give each key once; keep the one you mean and delete the other");
+    let col = at.column as usize;
+    let first = source
+        .lines()
+        .take((at.line as usize).saturating_sub(1))
+        .enumerate()
+        .filter(|(_, line)| {
+            line.get(col.saturating_sub(1)..).is_some_and(|t| {
+                t.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+                    || t.strip_prefix(&format!("\"{key}\""))
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+        })
+        .last();
+    Some(match first {
+        Some((i, _)) => d.with_related(
+            path,
+            Location::new(i as u32 + 1, at.column),
+            format!("`{key}` is first given here"),
+        ),
+        None => d,
+    })
 }
 
 /// The accepted names from the tail of serde's message (`, expected one of a, b, c` or

@@ -7,6 +7,6 @@ mod sarif;
 mod text;
 
 pub use github::{escape_data, escape_property, github};
-pub use json::json;
-pub use sarif::sarif;
+pub use json::{json, json_failure};
+pub use sarif::{sarif, sarif_failure};
 pub use text::text;

@@ -4,14 +4,18 @@ use crate::diag::Severity;
 use crate::lint::Report;
 use crate::lint::rules::{ALL, RuleInfo};
 
-/// Where rule pages are published: the crate's source as docs.rs serves it, for the version
-/// that produced the log, so a link always matches the rules that ran.
-fn help_uri(rule: &RuleInfo) -> String {
-    format!(
-        "https://docs.rs/crate/portplan/{}/source/{}",
-        env!("CARGO_PKG_VERSION"),
-        rule.doc_path()
-    )
+/// The rule's page as an absolute URI, `$PORTPLAN_DOCS_URL/docs/lint/<rule>.md`, when that
+/// base is set (a repository's blob URL, say). SARIF wants an absolute URI there, so without
+/// a base the log has none, and `help.text` names the page's path in the repository.
+fn help_uri(rule: &RuleInfo) -> Option<String> {
+    match std::env::var("PORTPLAN_DOCS_URL") {
+        Ok(base) if !base.is_empty() => Some(format!(
+            "{}/{}",
+            base.trim_end_matches('/'),
+            rule.doc_path()
+        )),
+        _ => None,
+    }
 }
 
 /// A SARIF 2.1.0 log with one run: every rule in `tool.driver.rules`, one result per
@@ -20,13 +24,16 @@ pub fn sarif(report: &Report) -> String {
     let rules: Vec<Value> = ALL
         .iter()
         .map(|r| {
-            json!({
+            let mut rule = json!({
                 "id": r.slug,
                 "shortDescription": { "text": r.summary },
-                "help": { "text": r.fix },
-                "helpUri": help_uri(r),
+                "help": { "text": format!("{} (see {})", r.fix, r.doc_path()) },
                 "defaultConfiguration": { "level": level(r.severity) },
-            })
+            });
+            if let Some(u) = help_uri(r) {
+                rule["helpUri"] = json!(u);
+            }
+            rule
         })
         .collect();
     let results: Vec<Value> = report
@@ -65,6 +72,42 @@ pub fn sarif(report: &Report) -> String {
         }]
     });
     let mut out = serde_json::to_string_pretty(&log).expect("a JSON value always serialises");
+    out.push('\n');
+    out
+}
+
+/// A model lint could not read, as a SARIF log: one run whose invocation failed, with each
+/// error as a tool execution notification at its location, so code scanning shows why.
+pub fn sarif_failure(f: &crate::diag::Failure) -> String {
+    let notes: Vec<Value> = f
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "level": level(d.severity),
+                "message": { "text": match &d.hint {
+                    Some(h) => format!("{}\nhelp: {h}", d.message),
+                    None => d.message.clone(),
+                } },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&d.path) },
+                        "region": { "startLine": d.line.max(1), "startColumn": d.column.max(1) },
+                    }
+                }],
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "portplan", "semanticVersion": env!("CARGO_PKG_VERSION") } },
+            "invocations": [{ "executionSuccessful": false, "toolExecutionNotifications": notes }],
+            "results": [],
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
 }

@@ -3,37 +3,29 @@
 //! Every container portplan generates runs as a non-root user with all capabilities
 //! dropped. Binding a port below 1024 needs `CAP_NET_BIND_SERVICE` (or root), so the process
 //! exits at start-up with "permission denied" and the pod crash-loops. Services can still
-//! expose a low port: map it to a high `targetPort`.
+//! expose a low port: map it to a high `targetPort` (the gateway's `servicePort`).
+//!
+//! The Plan refuses such a model (`plan/checks.rs`); lint reports the same diagnostics as
+//! findings of this rule.
 
 use super::{RuleInfo, Target};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Severity;
 use crate::lint::Finding;
-use crate::model::LoadedModel;
-use crate::plan::{Plan, port_location};
+use crate::plan::Resolution;
 
 pub const RULE: RuleInfo = RuleInfo {
     slug: "privileged-port",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     target: Target::Model,
-    summary: "a port below 1024, which a non-root container cannot bind",
-    fix: "use a port of 1024 or above",
+    summary: "a container port below 1024, which a non-root container cannot bind",
+    fix: "use a port of 1024 or above; a client-facing low port belongs on the Service",
 };
 
-/// Warns once per port below 1024 in the port map.
-pub fn check(lm: &LoadedModel, plan: &Plan, out: &mut Vec<Finding>) {
-    for p in plan.ports.iter().filter(|p| p.port < 1024) {
-        let d = Diagnostic::warning(
-            &lm.path,
-            port_location(lm, p),
-            format!(
-                "port {} of {} ({}) is below 1024: the container runs as non-root without capabilities and cannot bind it",
-                p.port, p.component, p.name
-            ),
-        )
-        .with_hint(format!(
-            "use a port of 1024 or above (e.g. {}); a client-facing port below 1024 belongs on a Service in front",
-            p.port + 4000
-        ));
-        out.push(Finding::new(&RULE, d));
-    }
+/// Reports the Plan's privileged-port diagnostics.
+pub fn check(res: &Resolution, out: &mut Vec<Finding>) {
+    out.extend(
+        res.privileged
+            .iter()
+            .map(|d| Finding::new(&RULE, d.clone())),
+    );
 }

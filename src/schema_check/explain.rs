@@ -189,11 +189,18 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
             show(instance),
             plural(*limit)
         )),
-        ValidationErrorKind::Pattern { pattern } => one(format!(
-            "{} does not match the pattern {}",
-            show(instance),
-            show_str(pattern)
-        )),
+        ValidationErrorKind::Pattern { pattern } => {
+            // A checked scalar of the model says in words what its pattern means.
+            let words = pattern_message(schema, err.schema_path().as_str());
+            one(match words {
+                Some(w) => format!("{} {w}", show(instance)),
+                None => format!(
+                    "{} does not match the pattern {}",
+                    show(instance),
+                    show_str(pattern)
+                ),
+            })
+        }
         ValidationErrorKind::Format { format } => {
             one(format!("{} is not a valid {format}", show(instance)))
         }
@@ -383,6 +390,19 @@ fn property_names(schema: &Value, keyword_location: &str) -> Vec<String> {
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The `patternErrorMessage` next to the failed `pattern` at `keyword_location`, if the
+/// schema gives one (the model's checked scalars do; so do editors' extensions).
+fn pattern_message(schema: &Value, keyword_location: &str) -> Option<String> {
+    let parent = keyword_location
+        .rfind('/')
+        .map_or("", |i| &keyword_location[..i]);
+    schema
+        .pointer(parent)?
+        .get("patternErrorMessage")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// `a string or null` reads better than `null or a string`.

@@ -1,0 +1,49 @@
+//! Names that are not Kubernetes object names: zones, datasources, index prefixes.
+
+use super::checked::string_rule;
+
+string_rule!(
+    /// A network zone's name (`eu-west-1a`, `zone_a`).
+    ZoneName,
+    ZoneNameRule,
+    "ZoneName",
+    r"^[A-Za-z0-9_-]{1,63}$",
+    "a zone name: up to 63 letters, digits, '-' and '_'",
+    ["eu-west-1a", "zone_a", "a"],
+    ["", "zone a", "eu.west", "z/1"]
+);
+
+string_rule!(
+    /// A Grafana datasource's display name.
+    DatasourceName,
+    DatasourceNameRule,
+    "DatasourceName",
+    r"^[A-Za-z0-9][A-Za-z0-9 _.()-]{0,99}$",
+    "a datasource name: up to 100 letters, digits, spaces and `_.()-`, starting with a letter or digit",
+    ["Loki", "Loki (gateway)", "loki-eu.1"],
+    ["", " Loki", "Loki\n", "Lo\"ki", "Lo{{ki}}"]
+);
+
+string_rule!(
+    /// A Loki index table prefix.
+    IndexPrefix,
+    IndexPrefixRule,
+    "IndexPrefix",
+    r"^[a-z0-9_]{1,64}$",
+    "an index prefix: up to 64 lowercase letters, digits and '_' (e.g. `loki_index_`)",
+    ["loki_index_", "index_", "x"],
+    ["", "Loki_", "loki-index", "a b"]
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scalars::checked::check_rule;
+
+    #[test]
+    fn rules() {
+        check_rule::<ZoneNameRule>();
+        check_rule::<DatasourceNameRule>();
+        check_rule::<IndexPrefixRule>();
+    }
+}

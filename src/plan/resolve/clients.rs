@@ -1,0 +1,138 @@
+//! Clients outside the chart: Alloy writers and Grafana datasources, and their tenants.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Resolver;
+use crate::model::scalars::Tenant;
+use crate::model::*;
+use crate::plan::{Addresses, AlloyPlan, ClientsPlan, DatasourcePlan};
+
+fn route_name(r: Route) -> &'static str {
+    match r {
+        Route::Gateway => "gateway",
+        Route::Direct => "direct",
+    }
+}
+
+impl Resolver<'_> {
+    pub(super) fn clients(&mut self, a: &Addresses, auth_enabled: bool) -> ClientsPlan {
+        let clients = self.lm.model.clients.clone().unwrap_or_default();
+        let mut seen = BTreeMap::new();
+        let mut alloy = Vec::new();
+        for (i, c) in clients.alloy.iter().enumerate() {
+            let ptr = format!("/clients/alloy/{i}/name");
+            if let Some(prev) = seen.insert(c.name.to_string(), ptr.clone()) {
+                let at = self.lm.located.value_location(&prev);
+                let d = self
+                    .lm
+                    .error_at_value(&ptr, format!("Alloy client `{}` is listed twice", c.name));
+                self.errors
+                    .push(d.with_related(&self.lm.path, at, "first listed here"));
+            }
+            let tenant = self.client_tenant(
+                &format!("/clients/alloy/{i}"),
+                c.tenant.as_ref(),
+                auth_enabled,
+            );
+            let via = c.via.unwrap_or(Route::Gateway);
+            let endpoint = match via {
+                Route::Gateway => a.gateway.clone(),
+                Route::Direct => a.push.clone(),
+            };
+            alloy.push(AlloyPlan {
+                name: c.name.to_string(),
+                label: c.name.replace('-', "_"),
+                via: route_name(via),
+                url: format!("{}/loki/api/v1/push", endpoint.address),
+                endpoint,
+                tenant,
+            });
+        }
+        let mut grafana = Vec::new();
+        let mut names = BTreeSet::new();
+        for (i, d) in clients.grafana.iter().enumerate() {
+            let ptr = format!("/clients/grafana/{i}/name");
+            if !names.insert(d.name.to_lowercase()) {
+                self.err_value(&ptr, format!("datasource `{}` is listed twice", d.name));
+            }
+            let tenant = self.client_tenant(
+                &format!("/clients/grafana/{i}"),
+                d.tenant.as_ref(),
+                auth_enabled,
+            );
+            let via = d.via.unwrap_or(Route::Gateway);
+            let endpoint = match via {
+                Route::Gateway => a.gateway.clone(),
+                Route::Direct => a.query.clone(),
+            };
+            grafana.push(DatasourcePlan {
+                uid: datasource_uid(&self.lm.model.release, &d.name),
+                name: d.name.to_string(),
+                via: route_name(via),
+                url: endpoint.address.clone(),
+                endpoint,
+                tenant,
+                is_default: d.is_default.unwrap_or(false),
+            });
+        }
+        if grafana.iter().filter(|d| d.is_default).count() > 1 {
+            self.err_value(
+                "/clients/grafana",
+                "more than one datasource has `isDefault: true`",
+            );
+        }
+        ClientsPlan { alloy, grafana }
+    }
+
+    /// A client's tenant; with `authEnabled` every client needs one.
+    fn client_tenant(
+        &mut self,
+        client: &str,
+        t: Option<&Tenant>,
+        auth_enabled: bool,
+    ) -> Option<String> {
+        if auth_enabled && t.is_none() {
+            self.err_key(
+                &format!("{client}/name"),
+                "this client has no tenant: with authEnabled Loki rejects requests without X-Scope-OrgID (\"no org id\")",
+            )
+            .hint = Some("add `tenant: <id>` to the client".into());
+        }
+        self.tenant(&format!("{client}/tenant"), t, auth_enabled)
+    }
+
+    /// A tenant is meaningful only with `authEnabled` (without it Loki ignores
+    /// `X-Scope-OrgID` and stores everything as tenant `fake`).
+    pub(super) fn tenant(
+        &mut self,
+        ptr: &str,
+        t: Option<&Tenant>,
+        auth_enabled: bool,
+    ) -> Option<String> {
+        let t = t?;
+        if !auth_enabled {
+            self.err_value(
+                ptr,
+                format!("tenant `{}` has no effect: without authEnabled Loki stores everything as tenant `fake`", t.escape_debug()),
+            )
+            .hint = Some("set `authEnabled: true` (multi-tenancy), or remove the tenant".into());
+        }
+        Some(t.to_string())
+    }
+}
+
+/// A stable datasource UID: Grafana keys dashboards' references on it, so it must not change
+/// between runs; derived from release and name, within Grafana's 40-character limit.
+fn datasource_uid(release: &str, name: &str) -> String {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let uid = format!("{release}-{slug}");
+    uid.chars()
+        .take(40)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}

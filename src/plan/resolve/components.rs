@@ -1,0 +1,137 @@
+//! The Loki workloads of the mode: which run, on which ports, with how many replicas.
+
+use super::super::presets as p;
+use super::super::topology;
+use super::naming::Naming;
+use super::ports::Layout;
+use super::{Resolver, list};
+use crate::model::*;
+use crate::plan::{ComponentPlan, WorkloadKind};
+use crate::yaml::located::pointer_token;
+
+impl Resolver<'_> {
+    pub(super) fn components(
+        &mut self,
+        mode: Mode,
+        strategy: PortStrategy,
+        layout: &Layout,
+        default_td: Option<&'static str>,
+        kube: KubeVersion,
+        naming: &Naming,
+    ) -> Vec<ComponentPlan> {
+        let settings = &self.lm.model.components;
+        for name in settings.keys() {
+            let ptr = format!("/components/{}", pointer_token(name));
+            match Component::from_name(name) {
+                Some(c) if mode.components().contains(&c) => {}
+                Some(c) => {
+                    let owner = [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed]
+                        .into_iter()
+                        .find(|m| m.components().contains(&c))
+                        .unwrap_or(mode);
+                    self.err_key(
+                        &ptr,
+                        format!(
+                            "component `{name}` is not part of mode {mode} (it belongs to {owner})"
+                        ),
+                    )
+                    .hint = Some(format!("components of {mode}: {}", list(mode)));
+                }
+                None => {
+                    let d =
+                        self.err_key(&ptr, format!("unknown component `{}`", name.escape_debug()));
+                    d.hint = Some(
+                        match did_you_mean(name, mode.components().iter().map(|c| c.name())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("components of {mode}: {}", list(mode)),
+                        },
+                    );
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for &c in mode.components() {
+            let s = settings.get(c.name()).cloned().unwrap_or_default();
+            let ptr = format!("/components/{}", c.name());
+            let enabled = s.enabled.unwrap_or_else(|| p::enabled_by_default(c));
+            if !enabled {
+                let Some(why) = topology::needed_for(mode, c) else {
+                    continue;
+                };
+                // Kept in the Plan, so that nothing after this check meets a missing
+                // component; the error keeps the Plan from being used.
+                self.err_value(
+                    &format!("{ptr}/enabled"),
+                    format!("component `{c}` is required in mode {mode}: {why}"),
+                )
+                .hint = Some(format!(
+                    "remove `enabled: false`; only {} may be switched off",
+                    optional_list(mode)
+                ));
+            }
+            if s.slot.is_some() && strategy == PortStrategy::Shared {
+                self.err_key(
+                    &format!("{ptr}/slot"),
+                    "`slot` applies only to the per-component strategy",
+                )
+                .hint = Some(
+                    "set `ports.strategy: per-component`, or give explicit `http`/`grpc` ports"
+                        .into(),
+                );
+            }
+            let slot = (strategy == PortStrategy::PerComponent)
+                .then(|| s.slot.map_or(c.default_slot(), |s| s.get() as u16));
+            let http = self.port_for(&ptr, "http", s.http, layout.http, slot);
+            let grpc = self.port_for(&ptr, "grpc", s.grpc, layout.grpc, slot);
+            let (replicas, preset_resources) = p::component(mode, c);
+            let replicas = s.replicas.map_or(replicas, |r| r.get());
+            let resources = s.resources.clone().unwrap_or(preset_resources);
+            let (td, td_override) = self.service_td(
+                &format!("{ptr}/trafficDistribution"),
+                s.traffic_distribution,
+                default_td,
+                kube,
+            );
+            out.push(ComponentPlan {
+                ingests: matches!(
+                    c,
+                    Component::Ingester | Component::Write | Component::SingleBinary
+                ),
+                name: c.name(),
+                values_key: c.values_key(),
+                target: c.target(),
+                kind: if c.is_stateful() {
+                    WorkloadKind::StatefulSet
+                } else {
+                    WorkloadKind::Deployment
+                },
+                memberlist: topology::joins_memberlist(c),
+                roles: topology::roles(mode, c),
+                replicas,
+                http_port: http,
+                grpc_port: grpc,
+                service: naming.services(c.name()),
+                resources,
+                traffic_distribution: td,
+                traffic_distribution_override: td_override,
+                slot,
+            });
+        }
+        out
+    }
+}
+
+/// The components of a mode that may be switched off, for messages.
+fn optional_list(mode: Mode) -> String {
+    let names: Vec<&str> = mode
+        .components()
+        .iter()
+        .filter(|c| c.is_optional())
+        .map(|c| c.name())
+        .collect();
+    if names.is_empty() {
+        "none of this mode's components".into()
+    } else {
+        names.join(", ")
+    }
+}

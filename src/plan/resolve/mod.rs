@@ -1,0 +1,365 @@
+//! Model -> Plan: fill defaults from the mode's presets, check every rule that spans several
+//! fields, and compute every name and address. One file per concern; this one holds the
+//! order in which they run and the result.
+//!
+//! Values are valid when they get here (the model's checked scalars), so what is checked
+//! here is only what relates two or more of them. A check that fails records a located
+//! error and the resolution goes on with the value as written, so that every error of a
+//! model is reported in one run and the Plan is always complete: a later stage never meets
+//! a missing component.
+
+mod addresses;
+mod caches;
+mod canary;
+mod clients;
+mod components;
+mod gateway;
+mod naming;
+mod ports;
+mod storage;
+mod traffic;
+
+use super::checks::{
+    check_collisions, check_name_lengths, check_privileged_ports, check_structured_metadata,
+};
+use super::presets as p;
+use super::*;
+use crate::diag::{Diagnostic, Failure, Severity};
+use crate::model::scalars::ImageRef;
+use crate::model::*;
+use naming::Naming;
+
+/// Resolves a loaded model into a Plan, or every error found.
+pub fn build_plan(lm: &LoadedModel) -> Result<Plan, Failure> {
+    let r = resolve(lm);
+    let mut errors = r.errors;
+    let mut warnings = Vec::new();
+    errors.extend(r.collisions);
+    errors.extend(r.privileged);
+    errors.extend(r.tail_limit);
+    errors.extend(r.structured_metadata);
+    for d in r.traffic_distribution {
+        match d.severity {
+            Severity::Error => errors.push(d),
+            Severity::Warning => warnings.push(d),
+        }
+    }
+    if errors.is_empty() {
+        let mut plan = r.plan;
+        warnings.extend(plan.warnings);
+        plan.warnings = warnings;
+        Ok(plan)
+    } else {
+        errors.sort_by_key(|d| (d.line, d.column));
+        Err(Failure::new(errors, Some(lm.source.clone())))
+    }
+}
+
+/// A Plan resolved as far as the model allows, with every problem found on the way, sorted
+/// by the check that found it.
+///
+/// [`build_plan`] refuses a Plan with any error; `portplan lint` instead reports collisions,
+/// the tail limit and unsupported trafficDistribution values as findings of their own rules,
+/// so it needs the Plan and the diagnostics apart. Both come from the same checks.
+#[derive(Debug)]
+pub struct Resolution {
+    /// Complete even when there are errors: a disabled required component is kept, an
+    /// unsupported trafficDistribution is left out, colliding ports are kept as written.
+    pub plan: Plan,
+    /// Errors of every other check: the model cannot be used while there are any.
+    pub errors: Vec<Diagnostic>,
+    /// Ports that collide (errors).
+    pub collisions: Vec<Diagnostic>,
+    /// Ports below 1024 in a container (errors).
+    pub privileged: Vec<Diagnostic>,
+    /// More canary pods than `max_concurrent_tail_requests` allows (errors).
+    pub tail_limit: Vec<Diagnostic>,
+    /// Structured metadata without a tsdb/v13 period (errors).
+    pub structured_metadata: Vec<Diagnostic>,
+    /// trafficDistribution values the Kubernetes version does not support: errors when the
+    /// API rejects them, warnings when the user set a value the cluster would drop.
+    pub traffic_distribution: Vec<Diagnostic>,
+}
+
+impl Resolution {
+    /// Whether any check found an error.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+            || !self.collisions.is_empty()
+            || !self.privileged.is_empty()
+            || !self.tail_limit.is_empty()
+            || !self.structured_metadata.is_empty()
+            || self
+                .traffic_distribution
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Resolves a loaded model, keeping going after errors (see [`Resolution`]).
+pub fn resolve(lm: &LoadedModel) -> Resolution {
+    let mut r = Resolver {
+        lm,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        collisions: Vec::new(),
+        privileged: Vec::new(),
+        tail_limit: Vec::new(),
+        structured_metadata: Vec::new(),
+        traffic: Vec::new(),
+    };
+    let mut plan = r.resolve();
+    plan.warnings = r.warnings;
+    let by_place = |v: &mut Vec<Diagnostic>| v.sort_by_key(|d| (d.line, d.column));
+    by_place(&mut r.errors);
+    by_place(&mut r.collisions);
+    by_place(&mut r.privileged);
+    by_place(&mut r.tail_limit);
+    by_place(&mut r.structured_metadata);
+    by_place(&mut r.traffic);
+    Resolution {
+        plan,
+        errors: r.errors,
+        collisions: r.collisions,
+        privileged: r.privileged,
+        tail_limit: r.tail_limit,
+        structured_metadata: r.structured_metadata,
+        traffic_distribution: r.traffic,
+    }
+}
+
+/// The state of one resolution: the model and what the checks found so far.
+struct Resolver<'a> {
+    lm: &'a LoadedModel,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    collisions: Vec<Diagnostic>,
+    privileged: Vec<Diagnostic>,
+    tail_limit: Vec<Diagnostic>,
+    structured_metadata: Vec<Diagnostic>,
+    traffic: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn err_value(&mut self, pointer: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(self.lm.error_at_value(pointer, msg));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last]
+    }
+
+    fn err_key(&mut self, pointer: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(self.lm.error_at_key(pointer, msg));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last]
+    }
+
+    fn resolve(&mut self) -> Plan {
+        let m = &self.lm.model;
+        let mode = m.mode;
+        let cluster_domain = m
+            .cluster_domain
+            .as_ref()
+            .map_or(p::CLUSTER_DOMAIN.to_owned(), |d| d.to_string());
+        let kube = m
+            .kube_version
+            .unwrap_or(KubeVersion::new(p::KUBE_VERSION.0, p::KUBE_VERSION.1));
+        let naming = Naming {
+            release: m.release.to_string(),
+            namespace: m.namespace.to_string(),
+            domain: cluster_domain.clone(),
+        };
+
+        let default_td = self.default_traffic_distribution(kube);
+        let (strategy, layout) = self.layout();
+        let components = self.components(mode, strategy, &layout, default_td, kube, &naming);
+        let memberlist_port = m
+            .memberlist
+            .as_ref()
+            .and_then(|x| x.port)
+            .map_or(p::MEMBERLIST_PORT, |x| x.0);
+        let gateway = self.gateway(mode, strategy, default_td, kube, &naming);
+        let caches = self.caches(mode, strategy, &naming);
+        let auth_enabled = m.auth_enabled.unwrap_or(false);
+        let canary = self.canary(auth_enabled);
+        let storage = self.storage(mode, &components);
+        let schema_config = self.schema_config(storage.kind);
+        let images = self.images();
+        let structured_metadata = m.structured_metadata.unwrap_or(true);
+        check_structured_metadata(
+            self.lm,
+            structured_metadata,
+            &schema_config,
+            &mut self.structured_metadata,
+        );
+        let limits = self.limits(mode, &components);
+        self.check_tail_limit(&canary, &limits);
+
+        let memberlist = MemberlistPlan {
+            port: memberlist_port,
+            service: naming.service("memberlist"),
+            fqdn: naming.fqdn(&naming.service("memberlist")),
+        };
+        let addresses = addresses::addresses(mode, &components, &gateway, &caches, &memberlist);
+        let gateway = GatewayPlan {
+            upstreams: addresses::upstreams(mode, &components, &limits),
+            ..gateway
+        };
+        let clients = self.clients(&addresses, auth_enabled);
+        let zones = self.zones();
+        let ports = ports::port_map(
+            &components,
+            &gateway,
+            &caches,
+            &memberlist,
+            &canary,
+            strategy,
+            &layout,
+        );
+
+        check_name_lengths(self.lm, &components, &caches, &mut self.errors);
+        check_privileged_ports(self.lm, &ports, &mut self.privileged);
+        check_collisions(self.lm, strategy, &ports, &components, &mut self.collisions);
+
+        let mut index_stores: Vec<&'static str> = Vec::new();
+        for p in &schema_config {
+            if !index_stores.contains(&p.store) {
+                index_stores.push(p.store);
+            }
+        }
+        let ingest = components
+            .iter()
+            .find(|c| c.ingests)
+            .map_or(("ingester", "ingester", 1), |c| {
+                (c.name, c.values_key, c.replicas)
+            });
+        let replication_factor = self.replication_factor(ingest.0, ingest.2);
+        Plan {
+            model_path: display_path(&self.lm.path),
+            replication_factor,
+            ingest_values_key: ingest.1,
+            index_stores,
+            release: m.release.to_string(),
+            namespace: m.namespace.to_string(),
+            cluster_domain,
+            kube_version: kube,
+            mode,
+            strategy,
+            traffic_distribution: default_td,
+            components,
+            gateway,
+            caches,
+            memberlist,
+            canary,
+            limits,
+            schema_config,
+            structured_metadata,
+            auth_enabled,
+            storage,
+            addresses,
+            clients,
+            zones,
+            images,
+            ports,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// `limits_config`: the presets, and retention only where a compactor can apply it.
+    fn limits(&mut self, mode: Mode, components: &[ComponentPlan]) -> LimitsPlan {
+        let limits = self.lm.model.limits.clone().unwrap_or_default();
+        let compactor =
+            crate::plan::topology::server(mode, crate::plan::topology::Role::Compaction);
+        let has_compactor =
+            compactor.is_some_and(|c| components.iter().any(|x| x.name == c.name()));
+        if limits.retention_period.is_some() && !has_compactor {
+            // Loki would accept the config and never delete anything.
+            let at = self
+                .lm
+                .located
+                .value_location("/components/compactor/enabled");
+            let d = self
+                .lm
+                .error_at_value("/limits/retention_period", "retention_period needs the compactor, which is disabled: nothing would ever be deleted")
+                .with_related(&self.lm.path, at, "the compactor is disabled here")
+                .with_hint("enable the compactor, or remove retention_period");
+            self.errors.push(d);
+        }
+        LimitsPlan {
+            max_concurrent_tail_requests: limits
+                .max_concurrent_tail_requests
+                .map_or(p::TAIL_LIMIT, |l| l.get()),
+            retention_period: limits.retention_period.map(String::from),
+        }
+    }
+
+    /// Loki writes each stream to `replication_factor` ingesters and needs a quorum of them:
+    /// 1 for a single ingester, 3 otherwise. Two ingesters can hold neither 3 copies nor
+    /// survive one restart with 2, so they are refused.
+    fn replication_factor(&mut self, name: &str, replicas: u32) -> u32 {
+        if replicas == 1 {
+            return 1;
+        }
+        if replicas < 3 {
+            let ptr = format!("/components/{name}/replicas");
+            let ptr = self
+                .lm
+                .located
+                .first_present(&format!("{ptr}|/mode"))
+                .to_owned();
+            self.err_value(
+                &ptr,
+                format!("{name} runs {replicas} replicas: Loki needs 1 (replication factor 1) or at least 3 (replication factor 3)"),
+            )
+            .hint = Some(format!("set components.{name}.replicas to 1 or 3"));
+        }
+        3
+    }
+
+    fn zones(&mut self) -> Vec<ZonePlan> {
+        self.lm
+            .model
+            .zones
+            .iter()
+            .map(|(name, cidrs)| ZonePlan {
+                name: name.to_string(),
+                cidrs: cidrs.iter().map(ToString::to_string).collect(),
+            })
+            .collect()
+    }
+
+    fn images(&mut self) -> ImagesPlan {
+        let i = self.lm.model.images.clone().unwrap_or_default();
+        let pick = |v: Option<ImageRef>, default: &str| v.map_or(default.to_owned(), String::from);
+        ImagesPlan {
+            loki: pick(i.loki, p::IMAGE_LOKI),
+            gateway: pick(i.gateway, p::IMAGE_GATEWAY),
+            memcached: pick(i.memcached, p::IMAGE_MEMCACHED),
+            memcached_exporter: pick(i.memcached_exporter, p::IMAGE_MEMCACHED_EXPORTER),
+            canary: pick(i.canary, p::IMAGE_CANARY),
+        }
+    }
+}
+
+/// The model path as generated files name it: `/`-separated, and only characters that are
+/// inert in every file type the header goes into (a Helm template, a Go comment, YAML).
+fn display_path(path: &str) -> String {
+    path.replace('\\', "/")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._/-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The components of a mode, as a list for messages.
+fn list(mode: Mode) -> String {
+    mode.components()
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
