@@ -1,7 +1,8 @@
-//! Real tools judge the charts `portplan gen` writes, for every model: Helm's template engine
-//! renders them (with their values and with an override), the Kubernetes API schemas validate
-//! the manifests strictly, the wiring is followed from every address to a listening process,
-//! a port override is traced to every place, and memcached runs with the rendered args.
+//! Real tools judge the charts `portplan gen` writes, for every model: real Helm renders them
+//! (Helm 4, and Helm 3 to the same text; with their values and with an override), the
+//! Kubernetes API schemas validate the manifests strictly, the wiring is followed from every
+//! address to a listening process, a port override is traced to every place, and memcached
+//! runs with the rendered args.
 //! See tests/oracle/ for the oracles themselves.
 
 mod common;
@@ -65,27 +66,29 @@ fn rendering_into_another_namespace_fails_with_a_clear_message() {
         return;
     };
     for m in models {
-        let o = &m.wrong_namespace;
-        let err = common::stderr(o);
         let ns = m.namespace();
-        assert_eq!(
-            o.status.code(),
-            Some(1),
-            "{}: rendered into another namespace",
-            m.path
-        );
-        assert!(
-            o.stdout.is_empty(),
-            "{}: printed manifests on failure",
-            m.path
-        );
-        assert!(
-            err.contains(&format!(
-                "this chart was generated for namespace {ns}: install it with --namespace {ns}"
-            )),
-            "{}: unclear message: {err}",
-            m.path
-        );
+        for (helm, o) in &m.wrong_namespace {
+            let err = common::stderr(o);
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{helm} {}: rendered into another namespace",
+                m.path
+            );
+            assert!(
+                o.stdout.is_empty(),
+                "{helm} {}: printed manifests on failure",
+                m.path
+            );
+            assert!(
+                err.contains(&format!(
+                    "this chart was generated for namespace {ns}: install it with --namespace {ns}"
+                )),
+                "{helm} {}: unclear message: {err}",
+                m.path
+            );
+        }
+        assert_eq!(m.wrong_namespace.len(), 2, "Helm 3 and Helm 4 both tried");
     }
 }
 

@@ -105,7 +105,7 @@ impl Workload {
 }
 
 impl Render {
-    /// Parses the output of the helm-render harness.
+    /// Parses the output of `helm template`.
     pub fn parse(text: String) -> Render {
         let values: Vec<Value> = serde_saphyr::from_multiple(&text)
             .unwrap_or_else(|e| panic!("the render is not valid YAML: {e}\n{text}"));

@@ -1,4 +1,4 @@
-//! Real-tool oracles for the charts `portplan gen` writes: Helm's template engine renders them,
+//! Real-tool oracles for the charts `portplan gen` writes: real Helm renders them,
 //! the Kubernetes API schemas judge the manifests, memcached runs the rendered command lines,
 //! and the wiring checks follow every address to a process that listens on it.
 //!
@@ -15,19 +15,7 @@ pub mod port_change;
 pub mod renders;
 pub mod wiring;
 
-use std::path::PathBuf;
-
-/// The first executable called `name` on `PATH`.
-pub fn on_path(name: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| {
-            p.metadata()
-                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-}
+pub use crate::common::on_path;
 
 /// Panics with every problem found, one a line, when there is any.
 pub fn assert_no_problems(what: &str, problems: &[String]) {

@@ -1,17 +1,19 @@
 //! The renders every oracle judges, made once per test binary: each model's chart from
-//! `portplan gen`, rendered by the helm-render harness (Helm's engine) with its own values and
-//! with an override file that moves one component's HTTP port and changes trafficDistribution.
+//! `portplan gen`, rendered by real `helm template` with its own values and with an override
+//! file that moves one component's HTTP port and changes trafficDistribution. Helm 4 renders
+//! what the oracles read; Helm 3 must render the same text.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::Output;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use super::manifests::Render;
 use super::port_change::{PortChange, contains_number};
-use crate::common::{models as model_files, portplan, require_tool, root, stderr, stdout};
+use crate::common::{Helm, helms, models as model_files, portplan, stderr, stdout};
 
 /// The trafficDistribution the override file gives the moved component's Service.
 const OVERRIDE_TRAFFIC_DISTRIBUTION: &str = "PreferClose";
@@ -29,8 +31,8 @@ pub struct Model {
     /// The override values file, for messages.
     pub override_values: String,
     pub change: PortChange,
-    /// The harness's attempt to render into another namespace.
-    pub wrong_namespace: Output,
+    /// Each Helm version's attempt to render into another namespace.
+    pub wrong_namespace: Vec<(String, Output)>,
 }
 
 impl Model {
@@ -87,57 +89,24 @@ impl Model {
     }
 }
 
-/// Builds the helm-render harness once; None (after a loud skip) when Go or the Debian Sprig
-/// packages are missing and CI is not set.
-pub fn harness() -> Option<&'static Path> {
-    static BIN: OnceLock<Option<PathBuf>> = OnceLock::new();
-    let tools = super::on_path("go").is_some()
-        && Path::new("/usr/share/gocode/src/github.com/Masterminds/sprig").is_dir()
-        && Path::new("/usr/share/gocode/src/sigs.k8s.io/yaml").is_dir();
-    if !require_tool(
-        "go + golang-github-masterminds-sprig-dev + golang-k8s-sigs-yaml-dev",
-        tools,
-    ) {
-        return None;
-    }
-    BIN.get_or_init(|| {
-        let out = Command::new(root().join("tests/oracle/helm-render/build.sh"))
-            .output()
-            .expect("build.sh runs");
-        assert!(
-            out.status.success(),
-            "helm-render does not build:\n{}",
-            stderr(&out)
-        );
-        Some(PathBuf::from(
-            stdout(&out)
-                .lines()
-                .last()
-                .expect("build.sh prints the binary")
-                .trim(),
-        ))
-    })
-    .as_deref()
-}
-
 /// Every model of `common::models()`, generated and rendered once per test binary.
 pub fn models() -> Option<&'static [Model]> {
     static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
-    let bin = harness()?;
+    let helms = helms()?;
     Some(MODELS.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("portplan-oracles-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let models = model_files()
             .into_iter()
-            .map(|(name, path)| prepare(bin, &dir.join(name), name, path))
+            .map(|(name, path)| prepare(&helms, &dir.join(name), name, path))
             .collect();
         std::fs::remove_dir_all(&dir).unwrap();
         models
     }))
 }
 
-fn prepare(bin: &Path, dir: &Path, name: &'static str, path: &'static str) -> Model {
+fn prepare(helms: &[Helm], dir: &Path, name: &'static str, path: &'static str) -> Model {
     let o = portplan(&["plan", "--model", path, "--format", "json"]);
     assert_eq!(
         o.status.code(),
@@ -158,32 +127,50 @@ fn prepare(bin: &Path, dir: &Path, name: &'static str, path: &'static str) -> Mo
     let namespace = plan["namespace"].as_str().unwrap();
     let kube_version = format!("{}.0", plan["kube_version"].as_str().unwrap());
     let chart = dir.join(release);
-    let render = |ns: &str, values: Option<&Path>| {
-        let mut cmd = Command::new(bin);
-        cmd.arg("--chart").arg(&chart);
-        cmd.args([
-            "--release",
-            release,
-            "--namespace",
-            ns,
-            "--kube-version",
-            &kube_version,
-        ]);
+    let render = |helm: &Helm, ns: &str, values: Option<&Path>| {
+        let mut args: Vec<&OsStr> = vec![
+            "template".as_ref(),
+            release.as_ref(),
+            chart.as_os_str(),
+            "--namespace".as_ref(),
+            ns.as_ref(),
+            "--kube-version".as_ref(),
+            kube_version.as_ref(),
+        ];
         if let Some(v) = values {
-            cmd.arg("-f").arg(v);
+            args.extend(["--values".as_ref(), v.as_os_str()]);
         }
-        cmd.output().expect("helm-render runs")
+        helm.run(args)
     };
-    let ok = |o: Output, what: &str| {
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{path}: rendering {what} failed:\n{}",
-            stderr(&o)
-        );
-        Render::parse(stdout(&o))
+    // Helm 4 (the first) renders what the oracles read; every other version must agree.
+    let ok = |values: Option<&Path>, what: &str| {
+        let texts: Vec<(String, String)> = helms
+            .iter()
+            .map(|helm| {
+                let o = render(helm, namespace, values);
+                assert_eq!(
+                    o.status.code(),
+                    Some(0),
+                    "{path}: {} rendering {what} failed:\n{}",
+                    helm.name(),
+                    stderr(&o)
+                );
+                (helm.name(), stdout(&o))
+            })
+            .collect();
+        let (first, text) = &texts[0];
+        for (other, other_text) in &texts[1..] {
+            assert!(
+                text == other_text,
+                "{path}: {first} and {other} render {what} differently:\n{}",
+                similar::TextDiff::from_lines(text, other_text)
+                    .unified_diff()
+                    .header(first, other)
+            );
+        }
+        Render::parse(texts.into_iter().next().unwrap().1)
     };
-    let default = ok(render(namespace, None), "with the chart's values");
+    let default = ok(None, "with the chart's values");
 
     // The push component (the gateway's write route) moves its HTTP port to a number found
     // nowhere in the default render, so every occurrence of the new number is the change.
@@ -200,19 +187,23 @@ fn prepare(bin: &Path, dir: &Path, name: &'static str, path: &'static str) -> Mo
         .find(|&n| !default.text.lines().any(|l| contains_number(l, n)))
         .unwrap();
     let values_key = component["values_key"].as_str().unwrap();
+    // The default is removed with `None`, not with the `null` values.yaml documents: Helm drops
+    // null keys before it checks values.schema.json, which requires trafficDistribution, so
+    // both Helm versions refuse `trafficDistribution: null` (tests/helm.rs, ignored test).
     let override_values = format!(
         "# Written by tests/oracles.rs: {push} moves its HTTP port {old} -> {new}; no default\n\
          # trafficDistribution, only {push}'s own.\n\
-         trafficDistribution: null\n\
+         trafficDistribution: None\n\
          {values_key}:\n  ports:\n    http: {new}\n  trafficDistribution: {OVERRIDE_TRAFFIC_DISTRIBUTION}\n"
     );
     let values_file = dir.join("override.yaml");
     std::fs::write(&values_file, &override_values).unwrap();
-    let overridden = ok(
-        render(namespace, Some(&values_file)),
-        "with the override file",
-    );
-    let wrong_namespace = render(&format!("{namespace}-elsewhere"), None);
+    let overridden = ok(Some(&values_file), "with the override file");
+    let elsewhere = format!("{namespace}-elsewhere");
+    let wrong_namespace = helms
+        .iter()
+        .map(|helm| (helm.name(), render(helm, &elsewhere, None)))
+        .collect();
 
     Model {
         name,
