@@ -38,11 +38,7 @@ fn grpc_of(c: &ComponentPlan, scheme: &'static str, headless: bool) -> Endpoint 
 }
 
 /// The component that serves `role`, when the mode has one and it runs.
-fn serving<'a>(
-    mode: Mode,
-    role: Role,
-    components: &'a [ComponentPlan],
-) -> Option<&'a ComponentPlan> {
+fn serving(mode: Mode, role: Role, components: &[ComponentPlan]) -> Option<&ComponentPlan> {
     let c = topology::server(mode, role)?;
     components.iter().find(|x| x.name == c.name())
 }
