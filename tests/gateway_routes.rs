@@ -1026,13 +1026,14 @@ fn the_routing_check_catches_planted_bugs() {
     let Some(tools) = tools() else {
         return;
     };
-    let g = Generated::ok("portplan.yaml", "routes-planted");
+    // With retention, so that the delete route exists to be broken.
+    let g = Generated::ok("tests/cases/gateway/retention.yaml", "routes-planted");
     let conf = rendered_conf(&tools.helm, &g);
     let plant = |what: &str, from: &str, to: &str| {
         assert!(conf.contains(from), "{what}: `{from}` is not in the config");
         let problems = check_routes(
             &tools,
-            "portplan.yaml (planted)",
+            "tests/cases/gateway/retention.yaml (planted)",
             &g.plan,
             &conf.replacen(from, to, 1),
             &mut Vec::new(),

@@ -413,7 +413,14 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
             generator.subschema_for::<CanaryValues>(),
         );
     }
-    let required: Vec<Value> = props.keys().cloned().map(Value::String).collect();
+    // trafficDistribution may be null ("unset"), and Helm drops null keys before it checks
+    // the schema: requiring it would refuse the chart's own values.
+    let required: Vec<Value> = props
+        .keys()
+        .filter(|k| *k != "trafficDistribution")
+        .cloned()
+        .map(Value::String)
+        .collect();
     let mut definitions = generator.take_definitions(true);
     // Only the trafficDistribution values this cluster's API accepts.
     if let Some(Value::Array(values)) = definitions
