@@ -103,8 +103,17 @@ pub fn of_container(
             ) {
                 listen(n, Listener::LokiGrpc, s);
             }
-            // Loki gossips only when its config has a memberlist block.
+            // Loki gossips only when its config has a memberlist block, and only in targets
+            // whose modules use a ring kept in memberlist: Loki 3.5.7 started as
+            // query-frontend, query-scheduler (no scheduler ring) or index-gateway (simple
+            // mode) never binds the gossip port (seen running the distributed topology).
+            let target = go_flag(&c.args, "target").unwrap_or_else(|| "all".into());
+            let gossips = !matches!(
+                target.as_str(),
+                "query-frontend" | "query-scheduler" | "index-gateway"
+            );
             if config.get("memberlist").is_some()
+                && gossips
                 && let Some((n, s)) = port(
                     "memberlist.bind-port",
                     "/memberlist/bind_port",

@@ -15,7 +15,8 @@ impl Resolver<'_> {
     }
 
     /// The default of every ClusterIP Service. The preset (PreferClose) is dropped silently
-    /// on a cluster that predates it: only a value the user wrote earns a warning.
+    /// on a cluster whose API predates it: only a value the user wrote earns a warning
+    /// (including 1.30's, where the field is alpha).
     pub(super) fn default_traffic_distribution(
         &mut self,
         kube: KubeVersion,
@@ -99,8 +100,8 @@ impl Resolver<'_> {
     }
 }
 
-/// Whether a cluster of version `kube` honours `td`.
+/// Whether the API of a cluster of version `kube` accepts `td` (the rule the chart's
+/// `loki.trafficDistribution` helper applies to the cluster it is installed on).
 fn supported(td: TrafficDistribution, kube: KubeVersion) -> bool {
-    td.min_kube()
-        .is_some_and(|min| kube >= min && kube > KubeVersion::new(1, 30))
+    td.min_kube().is_some_and(|min| kube >= min)
 }
