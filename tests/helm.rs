@@ -338,13 +338,11 @@ fn helm_3_and_4_refuse_values_the_chart_schema_forbids() {
     });
 }
 
-/// values.yaml documents `trafficDistribution: null` as "leaves it unset", but Helm deletes null
-/// keys from the merged values before it checks them against values.schema.json, which lists
-/// `trafficDistribution` as required: Helm 3 says "(root): trafficDistribution is required",
-/// Helm 4 "at '': missing property 'trafficDistribution'". The templates treat a missing key
-/// as null already, so the fix is in the values schema (src/render/values.rs): not required.
+/// values.yaml documents `trafficDistribution: null` as "leaves it unset". Helm deletes null
+/// keys from the merged values before it checks them against values.schema.json, so the
+/// schema must not require the key (it did: Helm 3 said "(root): trafficDistribution is
+/// required", Helm 4 "at '': missing property 'trafficDistribution'").
 #[test]
-#[ignore = "known bug: both Helm versions refuse the documented `trafficDistribution: null`"]
 fn helm_accepts_the_documented_null_traffic_distribution() {
     let Some(helms) = helms() else {
         return;

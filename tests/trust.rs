@@ -289,17 +289,24 @@ fn memberlist_and_the_delete_route_follow_the_topology() {
         std::fs::read_to_string(root().join("chart-out/loki-v3/templates/gateway/config.yaml"))
             .unwrap();
     assert!(!config.contains("/loki/api/v1/delete"), "{config}");
+    // With retention on, the compactor serves deletes and the gateway routes them there.
+    let model = "tests/cases/gateway/retention.yaml";
+    let out = portplan(&["plan", "-m", model, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let with: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(roles(&with).contains(&"compactor".to_owned()), "{with}");
     let s = Scratch::new("retention");
-    let m = s.write("m.yaml", &format!("{}\nlimits:\n  retention_period: 744h\n", reference().replace("limits:\n", "old_limits_removed:\n").replace("old_limits_removed:\n  # One tail request per loki-canary pod: 14 nodes -> 14 pods, plus headroom for people.\n  max_concurrent_tail_requests: 20\n", "")));
-    let out = portplan(&["plan", "-m", &m, "--format", "json"]);
-    let with: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "the reference's tail limit is gone: {}",
-        stderr(&out)
+    let out_dir = s.0.join("out");
+    let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let config =
+        std::fs::read_to_string(out_dir.join("loki-v3/templates/gateway/config.yaml")).unwrap();
+    assert!(
+        config.contains(
+            "location ^~ /loki/api/v1/delete {\n          proxy_pass http://compactor$request_uri;"
+        ),
+        "{config}"
     );
-    let _ = with;
 }
 
 /// Bug 9: the canary's port is in the port map.

@@ -84,18 +84,25 @@ pub fn parse_model(path: &str, source: String) -> Result<LoadedModel, Failure> {
             .collect();
         return Err(fail(diagnostics, &source));
     }
-    // The schema accepted the tree, and it is generated from these types: this cannot fail
-    // unless the two disagree, which tests/agreement.rs rules out over a corpus.
-    let model: Model = serde_json::from_value(located.value.clone()).map_err(|e| {
-        fail(
-            vec![Diagnostic::error(
+    typed(path, source, located)
+}
+
+/// Types a tree that the model's schema has accepted (as [`parse_model`] and `validate` have
+/// checked it), without parsing or checking it again.
+pub fn typed(path: &str, source: String, located: Located) -> Result<LoadedModel, Failure> {
+    // The schema is generated from these types: this cannot fail unless the two disagree,
+    // which tests/trust.rs rules out over a corpus and its mutations.
+    let model: Model = match serde_json::from_value(located.value.clone()) {
+        Ok(m) => m,
+        Err(e) => {
+            let d = Diagnostic::error(
                 path,
                 Location::new(1, 1),
                 format!("the model's schema accepted this file but its types did not: {e}"),
-            )],
-            &source,
-        )
-    })?;
+            );
+            return Err(Failure::new(vec![d], Some(source)));
+        }
+    };
     Ok(LoadedModel {
         model,
         path: path.to_owned(),

@@ -140,7 +140,8 @@ fn plan_violations(file: &ParsedFile) -> Vec<Violation> {
         },
         keyword: "plan".into(),
     };
-    let lm = match crate::model::parse_model(&file.shown, file.source.clone()) {
+    // The file is parsed and its schema checked already: only type it.
+    let lm = match crate::model::typed(&file.shown, file.source.clone(), file.located.clone()) {
         Ok(lm) => lm,
         Err(f) => return f.diagnostics.into_iter().map(to_violation).collect(),
     };

@@ -35,7 +35,7 @@ impl fmt::Display for Location {
 ///
 /// Positions are keyed by JSON pointer (RFC 6901), the same paths JSON Schema validators and
 /// the model's own checks report, so a pointer becomes a `line:col` with one lookup.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Located {
     pub value: Value,
     values: HashMap<String, Location>,

@@ -47,33 +47,43 @@ pub fn sarif(report: &Report) -> String {
                 "ruleIndex": index,
                 "level": level(d.severity),
                 "message": { "text": format!("{}\nhelp: {}", d.message, f.hint()) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&d.path) },
-                        "region": { "startLine": d.line.max(1), "startColumn": d.column.max(1) },
-                    }
-                }],
+                "locations": [location(d)],
             })
         })
         .collect();
+    log(json!({
+        "tool": {
+            "driver": {
+                "name": "portplan",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }))
+}
+
+/// A SARIF 2.1.0 log of one run, as text.
+fn log(run: Value) -> String {
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "portplan",
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
+        "runs": [run],
     });
     let mut out = serde_json::to_string_pretty(&log).expect("a JSON value always serialises");
     out.push('\n');
     out
+}
+
+/// Where a diagnostic points, as a SARIF location (lines and columns from 1).
+fn location(d: &crate::diag::Diagnostic) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(&d.path) },
+            "region": { "startLine": d.line.max(1), "startColumn": d.column.max(1) },
+        }
+    })
 }
 
 /// A model lint could not read, as a SARIF log: one run whose invocation failed, with each
@@ -89,27 +99,15 @@ pub fn sarif_failure(f: &crate::diag::Failure) -> String {
                     Some(h) => format!("{}\nhelp: {h}", d.message),
                     None => d.message.clone(),
                 } },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&d.path) },
-                        "region": { "startLine": d.line.max(1), "startColumn": d.column.max(1) },
-                    }
-                }],
+                "locations": [location(d)],
             })
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": { "name": "portplan", "semanticVersion": env!("CARGO_PKG_VERSION") } },
-            "invocations": [{ "executionSuccessful": false, "toolExecutionNotifications": notes }],
-            "results": [],
-        }]
-    });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+    log(json!({
+        "tool": { "driver": { "name": "portplan", "semanticVersion": env!("CARGO_PKG_VERSION") } },
+        "invocations": [{ "executionSuccessful": false, "toolExecutionNotifications": notes }],
+        "results": [],
+    }))
 }
 
 fn level(s: Severity) -> &'static str {

@@ -81,21 +81,6 @@ pub struct Resolution {
     pub traffic_distribution: Vec<Diagnostic>,
 }
 
-impl Resolution {
-    /// Whether any check found an error.
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-            || !self.collisions.is_empty()
-            || !self.privileged.is_empty()
-            || !self.tail_limit.is_empty()
-            || !self.structured_metadata.is_empty()
-            || self
-                .traffic_distribution
-                .iter()
-                .any(|d| d.severity == Severity::Error)
-    }
-}
-
 /// Resolves a loaded model, keeping going after errors (see [`Resolution`]).
 pub fn resolve(lm: &LoadedModel) -> Resolution {
     let mut r = Resolver {
