@@ -39,7 +39,7 @@ const CASES: &[(&str, &str, &str)] = &[
     (
         "component-of-other-mode",
         "6:3",
-        "`read` is not one of distributor, ingester",
+        "component `read` is not part of mode distributed (it belongs to simple-scalable)",
     ),
     ("unknown-component", "6:3", "did you mean `distributor`?"),
     (

@@ -462,27 +462,84 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
-/// validate's verdict and plan's verdict on one file, computed by the library as the CLI does.
-fn verdicts(path: &Path) -> (bool, bool) {
-    let run = portplan::validate::validate_files(&[path.to_path_buf()], None);
-    let valid = run.is_ok_and(|r| r.reports[0].is_valid());
-    let text = std::fs::read_to_string(path).unwrap();
-    let planned = portplan::model::parse_model(&path.display().to_string(), text)
-        .ok()
-        .is_some_and(|lm| portplan::plan::build_plan(&lm).is_ok());
-    (valid, planned)
+/// What each judge says of one model file, computed by the library as the CLI does.
+struct Verdicts {
+    /// `portplan validate`.
+    validate: bool,
+    /// `portplan plan`.
+    plan: bool,
+    /// The model's JSON Schema alone, as an editor applies it.
+    schema: bool,
+    /// The model's types alone (`serde`), before the Plan.
+    typed: bool,
 }
 
-/// Bug 2: `validate` and `plan` give the same verdict on every model of the corpus and on a
-/// few hundred mutations of them; neither panics.
+fn verdicts(path: &Path) -> Verdicts {
+    let run = portplan::validate::validate_files(&[path.to_path_buf()], None);
+    let validate = run.is_ok_and(|r| r.reports[0].is_valid());
+    let text = std::fs::read_to_string(path).unwrap();
+    let plan = portplan::model::parse_model(&path.display().to_string(), text.clone())
+        .ok()
+        .is_some_and(|lm| portplan::plan::build_plan(&lm).is_ok());
+    let (schema, typed) = match portplan::yaml::parse_located(&text) {
+        Ok(located) => {
+            let compiled = model_schema();
+            let errors = portplan::schema_check::violations(
+                &compiled.validator,
+                &compiled.document,
+                &located,
+                &text,
+                false,
+            );
+            let typed = serde_json::from_value::<portplan::model::Model>(located.value).is_ok();
+            (errors.is_empty(), typed)
+        }
+        Err(_) => (false, false),
+    };
+    Verdicts {
+        validate,
+        plan,
+        schema,
+        typed,
+    }
+}
+
+fn model_schema() -> &'static portplan::validate::CompiledSchema {
+    static SCHEMA: std::sync::OnceLock<portplan::validate::CompiledSchema> =
+        std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        portplan::validate::schema::compile(&portplan::validate::SchemaSource::Model).unwrap()
+    })
+}
+
+/// One verdict: `validate` and `plan` agree; the model's types accept everything its schema
+/// (what editors enforce) accepts, and where the schema is stricter than the types (a
+/// component of another mode), the Plan refuses the model too.
+fn assert_one_verdict(v: &Verdicts, what: &dyn std::fmt::Display) {
+    assert_eq!(
+        v.validate, v.plan,
+        "{what}: validate says {}, plan says {}",
+        v.validate, v.plan
+    );
+    assert!(
+        !v.schema || v.typed,
+        "{what}: the schema accepts it, the types do not"
+    );
+    assert!(
+        v.schema || !v.plan,
+        "{what}: the schema refuses it, plan accepts it"
+    );
+}
+
+/// Bug 2: `validate`, `plan`, the schema and the types give one verdict on every model of
+/// the corpus and on a few hundred mutations of them; none panics.
 #[test]
 fn validate_and_plan_agree_on_every_model() {
     let s = Scratch::new("agree");
     let mut checked = 0;
     let mut valid = 0;
     for (i, file) in corpus().iter().enumerate() {
-        let (v, p) = verdicts(file);
-        assert_eq!(v, p, "{}: validate says {v}, plan says {p}", file.display());
+        assert_one_verdict(&verdicts(file), &file.display());
         checked += 1;
         let text = std::fs::read_to_string(file).unwrap();
         let Ok(located) = portplan::yaml::parse_located(&text) else {
@@ -495,11 +552,10 @@ fn validate_and_plan_agree_on_every_model() {
             // JSON is YAML: the mutation is written as JSON (validate knows it for a model by
             // its top-level `release` and `mode`).
             let path = s.write(&format!("m{i}-{j}.yaml"), &format!("{m}\n"));
-            let path = Path::new(&path);
-            let (v, p) = verdicts(path);
-            assert_eq!(v, p, "validate says {v}, plan says {p} for {m}");
+            let v = verdicts(Path::new(&path));
+            assert_one_verdict(&v, m);
             checked += 1;
-            valid += usize::from(v);
+            valid += usize::from(v.validate);
         }
     }
     assert!(checked > 300, "{checked} models");

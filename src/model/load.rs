@@ -1,6 +1,6 @@
-//! Reading `portplan.yaml`, in one pass over one tree: YAML is parsed once (with positions),
-//! the tree is checked against the model's JSON Schema (every violation, sorted by position),
-//! and only a tree the schema accepts is turned into a [`Model`].
+//! Reading `portplan.yaml`, in one pass over one tree: YAML is parsed once (with positions)
+//! and typed; a tree the types refuse is explained by the model's JSON Schema (every
+//! violation, sorted by position).
 //!
 //! The schema is generated from the same types that deserialise the tree, and each checked
 //! scalar carries its rule into both (see [`super::scalars`]), so `portplan validate`, editors
@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 
 use super::Model;
 use crate::diag::{Diagnostic, Failure};
-use crate::yaml::{Located, Location, parse_located, yaml_error};
+use crate::schema_check::Violation;
+use crate::yaml::{Located, parse_located, yaml_error};
 
 /// A model together with everything needed to report on it.
 #[derive(Debug)]
@@ -64,49 +65,61 @@ fn validator() -> &'static (serde_json::Value, jsonschema::Validator) {
 
 /// Parses model text; `path` is only used in messages.
 pub fn parse_model(path: &str, source: String) -> Result<LoadedModel, Failure> {
-    let fail = |d: Vec<Diagnostic>, src: &String| Failure::new(d, Some(src.clone()));
-    let located =
-        parse_located(&source).map_err(|e| fail(vec![yaml_error(path, &source, &e)], &source))?;
-    if !located.value.is_object() {
-        let d = Diagnostic::error(
-            path,
-            Location::new(1, 1),
-            "expected a mapping with at least `release`, `namespace` and `mode`",
-        );
-        return Err(fail(vec![d], &source));
-    }
-    let (document, validator) = validator();
-    let violations = crate::schema_check::violations(validator, document, &located, &source, false);
-    if !violations.is_empty() {
-        let diagnostics = violations
-            .into_iter()
-            .map(|v| Diagnostic::error(path, v.location(), v.message))
-            .collect();
-        return Err(fail(diagnostics, &source));
-    }
+    let located = parse_located(&source).map_err(|e| {
+        let d = yaml_error(path, &source, &e);
+        Failure::new(vec![d], Some(source.clone()))
+    })?;
     typed(path, source, located)
 }
 
-/// Types a tree that the model's schema has accepted (as [`parse_model`] and `validate` have
-/// checked it), without parsing or checking it again.
+/// Types a parsed tree; see [`model_of`].
 pub fn typed(path: &str, source: String, located: Located) -> Result<LoadedModel, Failure> {
-    // The schema is generated from these types: this cannot fail unless the two disagree,
-    // which tests/trust.rs rules out over a corpus and its mutations.
-    let model: Model = match serde_json::from_value(located.value.clone()) {
-        Ok(m) => m,
-        Err(e) => {
-            let d = Diagnostic::error(
-                path,
-                Location::new(1, 1),
-                format!("the model's schema accepted this file but its types did not: {e}"),
-            );
-            return Err(Failure::new(vec![d], Some(source)));
+    match model_of(&located, &source) {
+        Ok(model) => Ok(LoadedModel {
+            model,
+            path: path.to_owned(),
+            source,
+            located,
+        }),
+        Err(violations) => {
+            let diagnostics = violations
+                .into_iter()
+                .map(|v| Diagnostic::error(path, v.location(), v.message))
+                .collect();
+            Err(Failure::new(diagnostics, Some(source)))
         }
+    }
+}
+
+/// The tree as a [`Model`], or every reason it is not one, sorted by position.
+///
+/// The types accept exactly what the model's schema accepts (its per-mode component lists
+/// aside, which the Plan checks with a message that says which mode a component belongs to):
+/// a tree they refuse is explained by the schema, so the user sees every violation at once.
+/// Typing first keeps a good model cheap: compiling the schema costs more than everything
+/// else `gen` does, and only a refused tree needs it.
+pub fn model_of(located: &Located, source: &str) -> Result<Model, Vec<Violation>> {
+    let whole = |keyword: &str, message: String| Violation {
+        message,
+        pointer: String::new(),
+        line: 1,
+        column: 1,
+        keyword: keyword.to_owned(),
     };
-    Ok(LoadedModel {
-        model,
-        path: path.to_owned(),
-        source,
-        located,
-    })
+    if !located.value.is_object() {
+        let m = "expected a mapping with at least `release`, `namespace` and `mode`";
+        return Err(vec![whole("type", m.to_owned())]);
+    }
+    let refused = match serde_json::from_value::<Model>(located.value.clone()) {
+        Ok(model) => return Ok(model),
+        Err(e) => e,
+    };
+    let (document, validator) = validator();
+    let violations = crate::schema_check::violations(validator, document, located, source, false);
+    if violations.is_empty() {
+        // tests/trust.rs rules this out over a corpus and its mutations.
+        let m = format!("the model's schema accepted this file but its types did not: {refused}");
+        return Err(vec![whole("type", m)]);
+    }
+    Err(violations)
 }

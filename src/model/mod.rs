@@ -13,7 +13,7 @@ mod types;
 pub use crate::suggest::did_you_mean;
 pub use component::{Component, Mode};
 pub use kube::KubeVersion;
-pub use load::{LoadedModel, load_model, parse_model, typed};
+pub use load::{LoadedModel, load_model, model_of, parse_model, typed};
 pub use scalars::Port;
 pub use types::*;
 

@@ -78,7 +78,7 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
             let compiled = compiling
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let which = vec![0; parsed.len()];
+            let which = vec![Some(0); parsed.len()];
             compiled.map(|c| (parsed, vec![c], which))
         })?,
         None => {
@@ -88,20 +88,14 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
         }
     };
 
-    let jobs: Vec<(&ParsedFile, &CompiledSchema)> = parsed
+    let jobs: Vec<(&ParsedFile, Option<&CompiledSchema>)> = parsed
         .iter()
         .zip(&which)
-        .filter_map(|(p, &i)| Some((&p.as_ref().ok()?.0, &compiled[i])))
+        .filter_map(|(p, &i)| Some((&p.as_ref().ok()?.0, i.map(|i| &compiled[i]))))
         .collect();
-    let mut checked = map_in_order(&jobs, |(file, schema)| {
-        let mut violations = check::check(file, schema);
-        if violations.is_empty() && matches!(schema.source, SchemaSource::Model) {
-            // A model's verdict is the Plan's: what the schema cannot say (a component of
-            // another mode, a collision, a tail limit below the canaries) comes from the same
-            // resolution `portplan plan` runs, so the two never disagree.
-            violations = plan_violations(file);
-        }
-        (schema.source.display(), violations)
+    let mut checked = map_in_order(&jobs, |(file, schema)| match schema {
+        Some(schema) => (schema.source.display(), check::check(file, schema)),
+        None => (SchemaSource::Model.display(), model_violations(file)),
     })
     .into_iter();
     let reports = parsed
@@ -128,8 +122,10 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
     })
 }
 
-/// The errors `portplan plan` finds in a model file that its schema accepts.
-fn plan_violations(file: &ParsedFile) -> Vec<Violation> {
+/// A model file's verdict is the one `portplan plan` gives, from the same code: the loader
+/// types the tree (the schema explains a tree the types refuse), then the Plan adds what no
+/// schema can say (a component of another mode, a collision, a tail limit below the canaries).
+fn model_violations(file: &ParsedFile) -> Vec<Violation> {
     let to_violation = |d: crate::diag::Diagnostic| Violation {
         pointer: String::new(),
         line: d.line,
@@ -140,10 +136,14 @@ fn plan_violations(file: &ParsedFile) -> Vec<Violation> {
         },
         keyword: "plan".into(),
     };
-    // The file is parsed and its schema checked already: only type it.
-    let lm = match crate::model::typed(&file.shown, file.source.clone(), file.located.clone()) {
-        Ok(lm) => lm,
-        Err(f) => return f.diagnostics.into_iter().map(to_violation).collect(),
+    let lm = match crate::model::model_of(&file.located, &file.source) {
+        Ok(model) => crate::model::LoadedModel {
+            model,
+            path: file.shown.clone(),
+            source: file.source.clone(),
+            located: file.located.clone(),
+        },
+        Err(violations) => return violations,
     };
     match crate::plan::build_plan(&lm) {
         Ok(_) => Vec::new(),
@@ -151,21 +151,26 @@ fn plan_violations(file: &ParsedFile) -> Vec<Violation> {
     }
 }
 
-/// Compiles each distinct schema the files chose, once; returns the schemas and, per file,
-/// the index of its schema.
+/// Compiles each distinct schema file the files chose, once; returns the schemas and, per
+/// file, the index of its schema (`None` for a model, which the loader checks).
 fn compile_detected(
     parsed: &[Result<(ParsedFile, Option<SchemaSource>), Failure>],
-) -> Result<(Vec<CompiledSchema>, Vec<usize>), Failure> {
-    let mut keys: BTreeMap<SchemaKey, usize> = BTreeMap::new();
+) -> Result<(Vec<CompiledSchema>, Vec<Option<usize>>), Failure> {
+    let mut keys: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut sources: Vec<SchemaSource> = Vec::new();
     let mut which = Vec::with_capacity(parsed.len());
     for p in parsed {
         which.push(match p {
-            Ok((_, Some(s))) => *keys.entry(SchemaKey::of(s)).or_insert_with(|| {
-                sources.push(s.clone());
-                sources.len() - 1
-            }),
-            _ => 0,
+            Ok((_, Some(s @ SchemaSource::File(path)))) => {
+                // By canonical path, so `chart/values.schema.json` and
+                // `./chart/values.schema.json` compile once.
+                let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+                Some(*keys.entry(key).or_insert_with(|| {
+                    sources.push(s.clone());
+                    sources.len() - 1
+                }))
+            }
+            _ => None,
         });
     }
     let compiled = map_in_order(&sources, schema::compile)
@@ -186,24 +191,5 @@ pub fn exit_status(reports: &[FileReport]) -> u8 {
         0
     } else {
         1
-    }
-}
-
-/// Identifies a schema file by its canonical path, so `chart/values.schema.json` and
-/// `./chart/values.schema.json` compile once.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum SchemaKey {
-    Model,
-    File(PathBuf),
-}
-
-impl SchemaKey {
-    fn of(s: &SchemaSource) -> Self {
-        match s {
-            SchemaSource::Model => SchemaKey::Model,
-            SchemaSource::File(p) => {
-                SchemaKey::File(p.canonicalize().unwrap_or_else(|_| p.clone()))
-            }
-        }
     }
 }
