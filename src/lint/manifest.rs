@@ -10,6 +10,7 @@
 
 use memchr::memmem;
 
+use super::template_scan::{Class, Quotes, TemplateScan};
 use crate::yaml::Location;
 
 /// A scalar as written: quotes and trailing comments removed, template text kept verbatim.
@@ -410,20 +411,14 @@ fn mentions_outside_comments(text: &str, needle: &str) -> bool {
 
 /// Whether a line holds nothing but template actions (`{{- if .x }}`, `{{- include ... }}`).
 fn is_template_only(rest: &str) -> bool {
-    if !rest.starts_with("{{") {
-        return false;
-    }
-    let mut s = rest;
-    while let Some(start) = s.find("{{") {
-        if !s[..start].trim().is_empty() {
-            return false;
-        }
-        match s[start..].find("}}") {
-            Some(end) => s = &s[start + end + 2..],
-            None => return true,
-        }
-    }
-    s.trim().is_empty()
+    rest.starts_with("{{")
+        && TemplateScan::new(rest, Quotes::Plain).all(|(i, c, class)| {
+            // Whitespace as `str::trim` sees it; a character's continuation bytes follow
+            // its first.
+            class != Class::Text
+                || (c & 0xC0) == 0x80
+                || rest[i..].chars().next().is_some_and(char::is_whitespace)
+        })
 }
 
 /// Splits `key: value` at the first `:` followed by a space or the end of the line, outside
@@ -431,46 +426,22 @@ fn is_template_only(rest: &str) -> bool {
 /// byte offset in `rest`.
 fn split_key(rest: &str) -> Option<(&str, &str, usize)> {
     let b = rest.as_bytes();
-    let mut i = 0;
-    let mut quote: Option<u8> = None;
-    let mut braces = 0usize;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                }
-            }
-            None => {
-                if c == b'{' && b.get(i + 1) == Some(&b'{') {
-                    braces += 1;
-                    i += 2;
-                    continue;
-                }
-                if c == b'}' && b.get(i + 1) == Some(&b'}') && braces > 0 {
-                    braces -= 1;
-                    i += 2;
-                    continue;
-                }
-                if braces == 0 {
-                    if (c == b'"' || c == b'\'') && i == 0 {
-                        quote = Some(c);
-                    } else if c == b'#' && (i == 0 || b[i - 1] == b' ') {
-                        return None;
-                    } else if c == b':' && (i + 1 == b.len() || b[i + 1] == b' ') {
-                        let key = unquote(rest[..i].trim_end());
-                        if key.is_empty() || key.contains("{{") {
-                            return None;
-                        }
-                        let after = &rest[i + 1..];
-                        let lead = after.len() - after.trim_start().len();
-                        return Some((key, after.trim_start(), i + 1 + lead));
-                    }
-                }
-            }
+    for (i, c, class) in TemplateScan::new(rest, Quotes::AtStart) {
+        if class != Class::Text {
+            continue;
         }
-        i += 1;
+        if c == b'#' && (i == 0 || b[i - 1] == b' ') {
+            return None;
+        }
+        if c == b':' && (i + 1 == b.len() || b[i + 1] == b' ') {
+            let key = unquote(rest[..i].trim_end());
+            if key.is_empty() || key.contains("{{") {
+                return None;
+            }
+            let after = &rest[i + 1..];
+            let lead = after.len() - after.trim_start().len();
+            return Some((key, after.trim_start(), i + 1 + lead));
+        }
     }
     None
 }
@@ -506,69 +477,37 @@ fn clean_value<'a>(value: &'a str, line: &'a str, no: u32, col: usize) -> Option
 /// Cuts a ` # comment`, outside quotes and template actions.
 fn strip_comment(v: &str) -> &str {
     let b = v.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut braces = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-        } else if c == b'{' && b.get(i + 1) == Some(&b'{') {
-            braces += 1;
-            i += 1;
-        } else if c == b'}' && b.get(i + 1) == Some(&b'}') && braces > 0 {
-            braces -= 1;
-            i += 1;
-        } else if braces == 0 && (c == b'"' || c == b'\'') && (i == 0 || b[i - 1] == b' ') {
-            quote = Some(c);
-        } else if braces == 0 && c == b'#' && (i == 0 || b[i - 1] == b' ') {
-            return &v[..i];
-        }
-        i += 1;
-    }
-    v
+    TemplateScan::new(v, Quotes::AtWordStart)
+        .find(|&(i, c, class)| class == Class::Text && c == b'#' && (i == 0 || b[i - 1] == b' '))
+        .map_or(v, |(i, _, _)| &v[..i])
 }
 
 /// The items of a flow sequence `[a, "b", '{{ c }}']`, each located.
 fn flow_items<'a>(v: &Scalar<'a>, line: &'a str, no: u32) -> Vec<Scalar<'a>> {
-    let text = v.text;
-    let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
+    let Some(inner) = v.text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
         return Vec::new();
     };
     // Byte column of `inner` in the line.
     let base = byte_col(line, v.at) + 1;
-    let b = inner.as_bytes();
     let mut out = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let piece = &inner[from..to];
+        let lead = piece.len() - piece.trim_start().len();
+        if let Some(s) = clean_value(piece.trim(), line, no, base + from + lead) {
+            out.push(s);
+        }
+    };
+    let mut scan = TemplateScan::new(inner, Quotes::Anywhere);
     let mut start = 0;
-    let mut quote: Option<u8> = None;
-    let mut braces = 0usize;
-    let mut i = 0;
-    while i <= b.len() {
-        let end = i == b.len();
-        let c = if end { b',' } else { b[i] };
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-        } else if c == b'{' && b.get(i + 1) == Some(&b'{') {
-            braces += 1;
-            i += 1;
-        } else if c == b'}' && b.get(i + 1) == Some(&b'}') && braces > 0 {
-            braces -= 1;
-            i += 1;
-        } else if braces == 0 && (c == b'"' || c == b'\'') {
-            quote = Some(c);
-        } else if braces == 0 && c == b',' {
-            let piece = &inner[start..i];
-            let lead = piece.len() - piece.trim_start().len();
-            if let Some(s) = clean_value(piece.trim(), line, no, base + start + lead) {
-                out.push(s);
-            }
+    for (i, c, class) in scan.by_ref() {
+        if class == Class::Text && c == b',' {
+            push(start, i);
             start = i + 1;
         }
-        i += 1;
+    }
+    // The last item has no comma; an unclosed string or action drops it.
+    if scan.in_text() {
+        push(start, inner.len());
     }
     out
 }

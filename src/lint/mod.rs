@@ -13,6 +13,7 @@ pub mod format;
 pub mod manifest;
 pub mod rules;
 mod scan;
+mod template_scan;
 mod text;
 mod walk;
 

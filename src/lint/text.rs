@@ -20,49 +20,13 @@ pub fn location_of(bytes: &[u8], offset: usize) -> Location {
     )
 }
 
-/// Splits `text` into whitespace-separated words, keeping a template action (`{{ .port }}`)
-/// whole; each word with its character offset in `text`.
-pub fn words(text: &str) -> Vec<(&str, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == b.len() {
-            break;
-        }
-        let start = i;
-        let mut braces = 0usize;
-        while i < b.len() && (braces > 0 || !b[i].is_ascii_whitespace()) {
-            if b[i] == b'{' && b.get(i + 1) == Some(&b'{') {
-                braces += 1;
-                i += 2;
-            } else if b[i] == b'}' && b.get(i + 1) == Some(&b'}') && braces > 0 {
-                braces -= 1;
-                i += 2;
-            } else {
-                i += 1;
-            }
-        }
-        let chars = text[..start].chars().count();
-        out.push((&text[start..i], chars));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn positions_and_words() {
+    fn positions() {
         assert_eq!(location_of(b"ab\ncd", 4), Location::new(2, 2));
         assert_eq!(location_of("é:1".as_bytes(), 3), Location::new(1, 3));
-        assert_eq!(
-            words("-u {{ .port | int }}  -v"),
-            [("-u", 0), ("{{ .port | int }}", 3), ("-v", 22)]
-        );
     }
 }

@@ -14,7 +14,7 @@ use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::{Context, MEMCACHED_DEFAULT_PORT};
 use crate::lint::manifest::{Container, Document, Scalar};
-use crate::lint::text::words;
+use crate::lint::template_scan::words;
 use crate::yaml::Location;
 
 pub const RULE: RuleInfo = RuleInfo {
