@@ -11,10 +11,10 @@ mod context;
 mod finding;
 pub mod format;
 pub mod manifest;
+mod position;
 pub mod rules;
 mod scan;
 mod template_scan;
-mod text;
 mod walk;
 
 use std::collections::HashSet;

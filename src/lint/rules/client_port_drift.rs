@@ -13,7 +13,7 @@ use super::{RuleInfo, Target};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::{Context, ServicePorts};
-use crate::lint::text::location_of;
+use crate::lint::position::location_of;
 
 pub const RULE: RuleInfo = RuleInfo {
     slug: "client-port-drift",

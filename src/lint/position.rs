@@ -1,4 +1,5 @@
-//! Positions in raw file bytes.
+//! Positions: byte offsets in a file or a line as the 1-based line and character column
+//! that findings print.
 
 use crate::yaml::Location;
 
@@ -18,6 +19,23 @@ pub fn location_of(bytes: &[u8], offset: usize) -> Location {
         u32::try_from(line).unwrap_or(u32::MAX),
         u32::try_from(column).unwrap_or(u32::MAX),
     )
+}
+
+/// The byte index in `line` of a 1-based character column.
+pub fn byte_col(line: &str, at: Location) -> usize {
+    line.char_indices()
+        .nth(at.column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i)
+}
+
+/// 1-based line and character column of byte index `col` in `line`.
+pub fn location_in_line(line: &str, no: u32, col: usize) -> Location {
+    let col = col.min(line.len());
+    let chars = line.as_bytes()[..col]
+        .iter()
+        .filter(|b| (**b & 0xC0) != 0x80)
+        .count();
+    Location::new(no, chars as u32 + 1)
 }
 
 #[cfg(test)]
