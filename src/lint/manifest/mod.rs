@@ -17,7 +17,7 @@ mod line;
 mod reader;
 
 use crate::yaml::Location;
-use defines::defines_with;
+use defines::{defines_with, mentions_outside_comments};
 use reader::Reader;
 
 /// A scalar as written: quotes and trailing comments removed, template text kept verbatim.
@@ -83,9 +83,6 @@ pub struct Document<'a> {
     pub service_type: Option<Scalar<'a>>,
     /// `clusterIP: None` appears (a headless Service), conditionally or not.
     pub headless: bool,
-    /// `trafficDistribution` appears on a line that is not a comment: as a key, or as part of
-    /// a template action such as an `include` of a helper named after it.
-    pub mentions_traffic_distribution: bool,
     /// Names passed to `include` or `template` in this document.
     pub includes: Vec<&'a str>,
     pub containers: Vec<Container<'a>>,
@@ -93,12 +90,27 @@ pub struct Document<'a> {
     pub text: &'a str,
 }
 
-/// What a file holds: its documents and the named templates it defines.
+impl Document<'_> {
+    /// Whether `needle` appears on a line that is not a comment: as a key, or inside a
+    /// template action (an `include` of a helper named after it).
+    pub fn mentions(&self, needle: &str) -> bool {
+        mentions_outside_comments(self.text, needle)
+    }
+}
+
+/// What a file holds: its documents, and its text for the named templates it defines.
 #[derive(Debug, Default)]
 pub struct Manifest<'a> {
     pub documents: Vec<Document<'a>>,
-    /// `define`d template names whose body mentions `trafficDistribution`.
-    pub traffic_distribution_defines: Vec<&'a str>,
+    /// The whole file.
+    pub text: &'a str,
+}
+
+impl<'a> Manifest<'a> {
+    /// The names of the templates the file `define`s whose body mentions `needle`.
+    pub fn defines_mentioning(&self, needle: &str) -> Vec<&'a str> {
+        defines_with(self.text, needle)
+    }
 }
 
 /// Reads a file's text into documents. Never fails: what it cannot follow it skips.
@@ -116,7 +128,7 @@ pub fn read_manifest(text: &str) -> Manifest<'_> {
     reader.finish(text.len());
     Manifest {
         documents: reader.documents,
-        traffic_distribution_defines: defines_with(text, "trafficDistribution"),
+        text,
     }
 }
 
@@ -243,9 +255,9 @@ spec:
         assert_eq!(d.len(), 3);
         assert_eq!(d[0].includes, ["x.td"]);
         assert_eq!(d[0].service_type.as_ref().unwrap().text, "ClusterIP");
-        assert!(!d[0].headless && !d[0].mentions_traffic_distribution);
+        assert!(!d[0].headless && !d[0].mentions("trafficDistribution"));
         assert!(d[1].headless);
-        assert!(d[2].mentions_traffic_distribution);
+        assert!(d[2].mentions("trafficDistribution"));
         assert_eq!(d[2].kind.as_ref().unwrap().at, Location::new(14, 7));
         let defs = defines_with(
             "{{ define \"a\" }}x{{ end }}{{ define \"b\" }}trafficDistribution: y{{ end }}",

@@ -2,7 +2,6 @@
 //! sequence items it is inside, and records what the rules read (kinds, names, containers,
 //! their args, ports and probes) with each value's position.
 
-use super::defines::mentions_outside_comments;
 use super::line::{clean_value, flow_items, has_action, is_template_only, split_key};
 use super::{Container, Document, PortDecl, ProbePort};
 use crate::lint::position::location_in_line;
@@ -44,8 +43,6 @@ impl<'a> Reader<'a> {
     fn end_document(&mut self, end: usize) {
         let mut doc = std::mem::take(&mut self.doc);
         doc.text = &self.text[self.doc_start..end];
-        doc.mentions_traffic_distribution =
-            mentions_outside_comments(doc.text, "trafficDistribution");
         if doc.kind.is_some() || !doc.containers.is_empty() {
             self.documents.push(doc);
         }
