@@ -2,9 +2,10 @@
 
 use memchr::memmem;
 
+use super::Finding;
 use super::context::Context;
 use super::manifest::{Manifest, read_manifest};
-use super::rules::{self, FileOutcome, FileRule, Reads, SourceFile};
+use super::rules::{self, Deferred, FileOutcome, FileRule, Reads, SourceFile};
 
 /// The file rules with their prefilters, built once and shared by the scanning threads.
 pub struct Scanner<'c> {
@@ -84,7 +85,7 @@ impl<'c> Scanner<'c> {
     }
 
     /// Every file rule's finishing pass over what the files deferred.
-    pub fn finish(&self, mut deferred: rules::Deferred, out: &mut Vec<super::Finding>) {
+    pub fn finish(&self, mut deferred: Deferred, out: &mut Vec<Finding>) {
         for rule in &self.rules {
             rule.finish(&mut deferred, out);
         }
