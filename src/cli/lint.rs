@@ -17,6 +17,7 @@ Examples:
   portplan lint --chart-values live-values.yaml
   portplan lint . --format sarif > lint.sarif # for code scanning
   portplan lint . --format github             # annotations in a GitHub Actions job
+  portplan lint --list-rules                  # every rule: what it reads, severity, finds
 
 Rules: docs/lint/README.md. Files are walked in parallel; .gitignore is honoured, binary
 files and files over 8 MiB are skipped (the latter with a note).
@@ -42,6 +43,9 @@ pub struct Args {
     /// Scanning threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Print every rule (what it reads, its severity, what it finds) and exit; reads no model.
+    #[arg(long)]
+    list_rules: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,6 +57,10 @@ enum Format {
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
+    if args.list_rules {
+        print_out(&format::rule_list());
+        return Ok(EXIT_CLEAN);
+    }
     // A tool reading stdout in a machine format gets the failure in that format too (and
     // the usual message on stderr, exit 2).
     let in_format = |f: Failure| -> Failure {

@@ -5,18 +5,20 @@
 //! resolves, with collisions and unsupported trafficDistribution values kept apart, so they
 //! become findings instead of stopping the run). File rules read the files under the PATHs
 //! as text: chart templates are checked as source, not rendered. Each rule lives in
-//! [`rules`], one file per rule, and has a page under `docs/lint/`.
+//! [`rules`], one file per rule, and has a page under `docs/lint/`; [`rules::ALL`] lists
+//! them all once, and this module runs whatever it lists.
 
 mod context;
 mod finding;
 pub mod format;
 pub mod manifest;
+mod position;
+mod rule;
 pub mod rules;
 mod scan;
-mod text;
+mod template_scan;
 mod walk;
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 pub use context::Context;
@@ -27,10 +29,7 @@ pub use walk::MAX_FILE_BYTES;
 use crate::diag::{Diagnostic, Failure, Severity};
 use crate::model::LoadedModel;
 use crate::plan::resolve;
-use rules::{
-    mode_transition, port_collision, privileged_port, structured_metadata_needs_v13,
-    tail_limit_below_canaries, traffic_distribution_missing, traffic_distribution_unsupported,
-};
+use rules::{Deferred, mode_transition};
 
 /// What to lint besides the model.
 #[derive(Clone, Debug, Default)]
@@ -82,11 +81,9 @@ pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
         return Err(Failure::new(res.errors, Some(lm.source.clone())));
     }
     let mut findings = Vec::new();
-    port_collision::check(&res, &mut findings);
-    traffic_distribution_unsupported::check(&res, &mut findings);
-    privileged_port::check(&res, &mut findings);
-    tail_limit_below_canaries::check(&res, &mut findings);
-    structured_metadata_needs_v13::check(&res, &mut findings);
+    for rule in rules::model_rules() {
+        rule.check(&res, &mut findings);
+    }
 
     let mut report = Report {
         model_warnings: res.plan.warnings.clone(),
@@ -112,14 +109,12 @@ pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
         let walked = walk::walk(&opts.paths, threads, |path, bytes| {
             scanner.scan(path, bytes)
         });
-        let mut defines = HashSet::new();
-        let mut pending = Vec::new();
+        let mut deferred = Deferred::default();
         for o in walked.outcomes {
             findings.extend(o.findings);
-            pending.extend(o.pending);
-            defines.extend(o.traffic_distribution_defines);
+            deferred.merge(o.deferred);
         }
-        findings.extend(traffic_distribution_missing::resolve(pending, &defines));
+        scanner.finish(deferred, &mut findings);
         report.notes = walked.notes;
         report.errors = walked.errors;
         report.files_scanned = walked.files_scanned;
@@ -136,10 +131,10 @@ pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
 /// reports them (a Service without trafficDistribution is settled against the helpers that
 /// same file defines). `path` decides which rules apply (`.yaml`, `.tpl`, `values.yaml`).
 pub fn scan_file(ctx: &Context, path: &str, bytes: &[u8]) -> Vec<Finding> {
-    let o = scan::Scanner::new(ctx).scan(path, bytes);
-    let defines: HashSet<String> = o.traffic_distribution_defines.into_iter().collect();
+    let scanner = scan::Scanner::new(ctx);
+    let o = scanner.scan(path, bytes);
     let mut findings = o.findings;
-    findings.extend(traffic_distribution_missing::resolve(o.pending, &defines));
+    scanner.finish(o.deferred, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
@@ -160,6 +155,6 @@ fn chart_values(path: &PathBuf, ctx: &Context, out: &mut Vec<Finding>) -> Result
         );
         return Err(f);
     };
-    mode_transition::check(&shown, &chart, ctx.plan.mode, out);
+    mode_transition::check_chart(&shown, &chart, ctx.plan.mode, out);
     Ok(())
 }

@@ -4,40 +4,35 @@ use memchr::memmem;
 
 use super::Finding;
 use super::context::Context;
-use super::manifest::read_manifest;
-use super::rules::traffic_distribution_missing::Pending;
-use super::rules::{
-    client_port_drift, memcached_port_flag, mode_transition, probe_port_mismatch,
-    traffic_distribution_missing,
-};
-
-/// What one file contributed.
-#[derive(Debug, Default)]
-pub struct FileOutcome {
-    pub findings: Vec<Finding>,
-    /// Services without trafficDistribution, to be settled once every helper is known.
-    pub pending: Vec<Pending>,
-    /// Helpers this file defines that set trafficDistribution.
-    pub traffic_distribution_defines: Vec<String>,
-}
+use super::manifest::{Manifest, read_manifest};
+use super::rules::{self, Deferred, FileOutcome, FileRule, Reads, SourceFile};
 
 /// The file rules with their prefilters, built once and shared by the scanning threads.
 pub struct Scanner<'c> {
     ctx: &'c Context,
+    rules: Vec<&'static dyn FileRule>,
+    /// Whether any rule reads each kind of file, indexed like [`Reads::ALL`]: a kind no rule
+    /// reads costs no search.
+    wanted: [bool; Reads::ALL.len()],
     kind: memmem::Finder<'static>,
     mode: memmem::Finder<'static>,
 }
 
 impl<'c> Scanner<'c> {
+    /// A scanner running every file rule of the registry.
     pub fn new(ctx: &'c Context) -> Self {
+        let rules: Vec<&'static dyn FileRule> = rules::file_rules().collect();
+        let wanted = Reads::ALL.map(|r| rules.iter().any(|rule| rule.reads() == r));
         Scanner {
             ctx,
+            rules,
+            wanted,
             kind: memmem::Finder::new(b"kind:").into_owned(),
             mode: memmem::Finder::new(b"deploymentMode").into_owned(),
         }
     }
 
-    /// Runs every file rule that applies to `path` on its contents.
+    /// Runs every file rule that reads `path` on its contents.
     ///
     /// Most files of a repository name no Service of the release and hold no manifest; a
     /// couple of SIMD substring searches (memchr's memmem, which looks for the needle's rarest
@@ -45,14 +40,8 @@ impl<'c> Scanner<'c> {
     /// `.tpl` helper files are always read, for the templates they define.
     pub fn scan(&self, path: &str, bytes: &[u8]) -> FileOutcome {
         let mut out = FileOutcome::default();
-        let manifest = path.ends_with(".tpl")
-            || ((path.ends_with(".yaml") || path.ends_with(".yml"))
-                && self.kind.find(bytes).is_some());
-        let values = is_values_path(path)
-            && (self.mode.find(bytes).is_some()
-                || memmem::find(&bytes[..bytes.len().min(512)], GENERATED).is_some());
-        let names_release = self.ctx.prefix().find(bytes).is_some();
-        if !names_release && !manifest && !values {
+        let read = Reads::ALL.map(|r| self.wanted[r as usize] && self.is(r, path, bytes));
+        if !read.contains(&true) {
             return out;
         }
         // Nearly every file is UTF-8: validating is much cheaper than the lossy conversion.
@@ -60,28 +49,46 @@ impl<'c> Scanner<'c> {
             Ok(t) => std::borrow::Cow::Borrowed(t),
             Err(_) => String::from_utf8_lossy(bytes),
         };
-        if names_release {
-            client_port_drift::check(path, &text, self.ctx, &mut out.findings);
-        }
-        if manifest {
-            let m = read_manifest(&text);
-            for doc in &m.documents {
-                memcached_port_flag::check(path, doc, self.ctx, &mut out.findings);
-                probe_port_mismatch::check(path, doc, &mut out.findings);
-                if let Some(p) = traffic_distribution_missing::check(path, doc, self.ctx) {
-                    out.pending.push(p);
-                }
+        let manifest = if read[Reads::Manifests as usize] {
+            read_manifest(&text)
+        } else {
+            Manifest::default()
+        };
+        let file = SourceFile {
+            path,
+            text: &text,
+            manifest: &manifest,
+        };
+        for rule in &self.rules {
+            if read[rule.reads() as usize] {
+                rule.check(&file, self.ctx, &mut out);
             }
-            out.traffic_distribution_defines = m
-                .traffic_distribution_defines
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect();
-        }
-        if values && let Some(chart) = mode_transition::chart_mode(&text) {
-            mode_transition::check(path, &chart, self.ctx.plan.mode, &mut out.findings);
         }
         out
+    }
+
+    /// Whether the file at `path` is of the kind `reads`.
+    fn is(&self, reads: Reads, path: &str, bytes: &[u8]) -> bool {
+        match reads {
+            Reads::ReleaseNames => self.ctx.prefix().find(bytes).is_some(),
+            Reads::Manifests => {
+                path.ends_with(".tpl")
+                    || ((path.ends_with(".yaml") || path.ends_with(".yml"))
+                        && self.kind.find(bytes).is_some())
+            }
+            Reads::ChartValues => {
+                is_values_path(path)
+                    && (self.mode.find(bytes).is_some()
+                        || memmem::find(&bytes[..bytes.len().min(512)], GENERATED).is_some())
+            }
+        }
+    }
+
+    /// Every file rule's finishing pass over what the files deferred.
+    pub fn finish(&self, mut deferred: Deferred, out: &mut Vec<Finding>) {
+        for rule in &self.rules {
+            rule.finish(&mut deferred, out);
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::scan::FileOutcome;
+use super::rules::FileOutcome;
 use crate::diag::Diagnostic;
 use crate::yaml::Location;
 

@@ -9,22 +9,34 @@
 //! `.ns.svc` or the FQDN) followed by `:<port>` and checks the port against the Plan.
 //! References without a port, and names that are not the release's Services, are left alone.
 
-use super::{RuleInfo, Target};
+use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::{Context, ServicePorts};
-use crate::lint::text::location_of;
+use crate::lint::position::location_of;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "client-port-drift",
     severity: Severity::Error,
-    target: Target::Files,
     summary: "an address of one of the release's Services uses a port the model does not give it",
     fix: "use the port the model gives the Service (`portplan ports` lists them)",
+    check: Check::Files(&ClientPortDrift),
 };
 
+struct ClientPortDrift;
+
+impl FileRule for ClientPortDrift {
+    fn reads(&self) -> Reads {
+        Reads::ReleaseNames
+    }
+
+    fn check(&self, file: &SourceFile<'_>, ctx: &Context, out: &mut FileOutcome) {
+        check_text(file.path, file.text, ctx, &mut out.findings);
+    }
+}
+
 /// Checks every `<release>-...` host followed by a port in `text`.
-pub fn check(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
+fn check_text(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     for start in ctx.prefix().find_iter(bytes) {
         if start > 0 && is_host_byte(bytes[start - 1]) {
@@ -168,7 +180,7 @@ mod tests {
         let plan = crate::plan::build_plan(&lm).unwrap();
         let ctx = Context::new(plan, "portplan.yaml");
         let mut out = Vec::new();
-        check("a.yaml", text, &ctx, &mut out);
+        check_text("a.yaml", text, &ctx, &mut out);
         out
     }
 

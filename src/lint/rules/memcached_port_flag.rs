@@ -9,26 +9,35 @@
 //! The same happens whenever a memcached container declares a port other than 11211 and its
 //! arguments never pass `-p`. Checked on template source: `{{ .port }}` counts as a port.
 
-use super::{RuleInfo, Target};
+use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::{Context, MEMCACHED_DEFAULT_PORT};
-use crate::lint::manifest::{Container, Document, Scalar};
-use crate::lint::text::words;
+use crate::lint::manifest::{Container, Scalar};
+use crate::lint::template_scan::words;
 use crate::yaml::Location;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "memcached-port-flag",
     severity: Severity::Error,
-    target: Target::Files,
     summary: "memcached gets its port with -u (the user flag), or a non-default port without -p",
     fix: "pass the port with -p (or --port): `-p {{ .port }}`",
+    check: Check::Files(&MemcachedPortFlag),
 };
 
-/// Checks every memcached container of a document.
-pub fn check(path: &str, doc: &Document, ctx: &Context, out: &mut Vec<Finding>) {
-    for c in doc.containers.iter().filter(|c| is_memcached(c)) {
-        check_container(path, c, ctx, out);
+struct MemcachedPortFlag;
+
+impl FileRule for MemcachedPortFlag {
+    fn reads(&self) -> Reads {
+        Reads::Manifests
+    }
+
+    /// Checks every memcached container of every document.
+    fn check(&self, file: &SourceFile<'_>, ctx: &Context, out: &mut FileOutcome) {
+        let containers = file.manifest.documents.iter().flat_map(|d| &d.containers);
+        for c in containers.filter(|c| is_memcached(c)) {
+            check_container(file.path, c, ctx, &mut out.findings);
+        }
     }
 }
 

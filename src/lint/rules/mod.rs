@@ -1,5 +1,6 @@
 //! The lint rules: one file each, with the incident class it catches as its doc comment.
-//! `docs/lint/<slug>.md` is each rule's page (a test checks every rule has one).
+//! `docs/lint/<slug>.md` is each rule's page (a test checks every rule has one), and
+//! `tests/cases/lint-rules/<slug>/` its good and bad fixtures (a test checks those too).
 
 pub mod client_port_drift;
 pub mod memcached_port_flag;
@@ -12,40 +13,13 @@ pub mod tail_limit_below_canaries;
 pub mod traffic_distribution_missing;
 pub mod traffic_distribution_unsupported;
 
-use crate::diag::Severity;
+pub use super::rule::{
+    Check, Deferred, FileOutcome, FileRule, ModelRule, Reads, RuleInfo, SourceFile, Target,
+};
 
-/// What a rule reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// The model and its Plan.
-    Model,
-    /// Files under the PATHs given to `lint` (charts, client configs, any text).
-    Files,
-}
-
-/// A rule's identity and documentation, as the output formats present it.
-#[derive(Debug)]
-pub struct RuleInfo {
-    /// Stable identifier: `client-port-drift`.
-    pub slug: &'static str,
-    /// The severity of its findings (a rule may report a lesser one in a specific case).
-    pub severity: Severity,
-    pub target: Target,
-    /// One line: what the rule finds.
-    pub summary: &'static str,
-    /// The fix in general, when a finding has no more specific hint.
-    pub fix: &'static str,
-}
-
-impl RuleInfo {
-    /// The rule's documentation page, relative to the repository root.
-    pub fn doc_path(&self) -> String {
-        format!("docs/lint/{}.md", self.slug)
-    }
-}
-
-/// Every rule, in the order the rule index lists them.
-pub const ALL: &[&RuleInfo] = &[
+/// Every rule, once, in the order the rule index (docs/lint/README.md) and SARIF's
+/// `tool.driver.rules` list them. Everything that runs or lists rules reads this.
+pub static ALL: &[&RuleInfo] = &[
     &memcached_port_flag::RULE,
     &client_port_drift::RULE,
     &traffic_distribution_missing::RULE,
@@ -61,4 +35,20 @@ pub const ALL: &[&RuleInfo] = &[
 /// The rule named `slug`.
 pub fn by_slug(slug: &str) -> Option<&'static RuleInfo> {
     ALL.iter().copied().find(|r| r.slug == slug)
+}
+
+/// The model rules, in registry order.
+pub fn model_rules() -> impl Iterator<Item = &'static dyn ModelRule> {
+    ALL.iter().filter_map(|r| match r.check {
+        Check::Model(m) => Some(m),
+        Check::Files(_) => None,
+    })
+}
+
+/// The file rules, in registry order.
+pub fn file_rules() -> impl Iterator<Item = &'static dyn FileRule> {
+    ALL.iter().filter_map(|r| match r.check {
+        Check::Files(f) => Some(f),
+        Check::Model(_) => None,
+    })
 }

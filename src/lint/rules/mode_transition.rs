@@ -13,18 +13,19 @@
 //! `read` / `backend`, `distributor` ...). Files named `values.yaml` among the PATHs are
 //! read, and `--chart-values FILE` names one explicitly.
 
-use super::{RuleInfo, Target};
+use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
+use crate::lint::context::Context;
 use crate::model::Mode;
 use crate::yaml::Location;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "mode-transition",
     severity: Severity::Error,
-    target: Target::Files,
     summary: "the model switches directly between monolithic and distributed",
     fix: "migrate through simple-scalable: first mode: simple-scalable, then distributed (or back)",
+    check: Check::Files(&ModeTransition),
 };
 
 /// The mode(s) a chart's values say are running.
@@ -99,8 +100,23 @@ fn rank(m: Mode) -> i32 {
     }
 }
 
-/// Errors when `target` is more than one step from a mode the chart runs.
-pub fn check(path: &str, chart: &ChartMode, target: Mode, out: &mut Vec<Finding>) {
+struct ModeTransition;
+
+impl FileRule for ModeTransition {
+    fn reads(&self) -> Reads {
+        Reads::ChartValues
+    }
+
+    fn check(&self, file: &SourceFile<'_>, ctx: &Context, out: &mut FileOutcome) {
+        if let Some(chart) = chart_mode(file.text) {
+            check_chart(file.path, &chart, ctx.plan.mode, &mut out.findings);
+        }
+    }
+}
+
+/// Errors when `target` is more than one step from a mode the chart runs; `--chart-values`
+/// calls it too.
+pub fn check_chart(path: &str, chart: &ChartMode, target: Mode, out: &mut Vec<Finding>) {
     let Some(from) = chart
         .modes
         .iter()

@@ -7,24 +7,28 @@
 //! Plan's own check, not a second implementation) as findings, so a CI job sees every
 //! problem in one run and in the same output format.
 
-use super::{RuleInfo, Target};
+use super::{Check, ModelRule, RuleInfo};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::plan::Resolution;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "port-collision",
     severity: Severity::Error,
-    target: Target::Model,
     summary: "two components, or two listeners in one pod, share a port",
     fix: "give one of them another port",
+    check: Check::Model(&PortCollision),
 };
 
 /// Reports the Plan's collision diagnostics.
-pub fn check(res: &Resolution, out: &mut Vec<Finding>) {
-    out.extend(
-        res.collisions
-            .iter()
-            .map(|d| Finding::new(&RULE, d.clone())),
-    );
+struct PortCollision;
+
+impl ModelRule for PortCollision {
+    fn check(&self, res: &Resolution, out: &mut Vec<Finding>) {
+        out.extend(
+            res.collisions
+                .iter()
+                .map(|d| Finding::new(&RULE, d.clone())),
+        );
+    }
 }

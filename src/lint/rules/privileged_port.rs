@@ -8,24 +8,28 @@
 //! The Plan refuses such a model (`plan/checks.rs`); lint reports the same diagnostics as
 //! findings of this rule.
 
-use super::{RuleInfo, Target};
+use super::{Check, ModelRule, RuleInfo};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::plan::Resolution;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "privileged-port",
     severity: Severity::Error,
-    target: Target::Model,
     summary: "a container port below 1024, which a non-root container cannot bind",
     fix: "use a port of 1024 or above; a client-facing low port belongs on the Service",
+    check: Check::Model(&PrivilegedPort),
 };
 
 /// Reports the Plan's privileged-port diagnostics.
-pub fn check(res: &Resolution, out: &mut Vec<Finding>) {
-    out.extend(
-        res.privileged
-            .iter()
-            .map(|d| Finding::new(&RULE, d.clone())),
-    );
+struct PrivilegedPort;
+
+impl ModelRule for PrivilegedPort {
+    fn check(&self, res: &Resolution, out: &mut Vec<Finding>) {
+        out.extend(
+            res.privileged
+                .iter()
+                .map(|d| Finding::new(&RULE, d.clone())),
+        );
+    }
 }

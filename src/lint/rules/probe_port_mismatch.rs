@@ -9,31 +9,40 @@
 //! the container's ports are templates (`{{ .Values.port }}`) only the same template text
 //! counts as a match and anything else is left alone, because its value is not known here.
 
-use super::{RuleInfo, Target};
+use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
-use crate::lint::manifest::{Container, Document, ProbePort};
+use crate::lint::context::Context;
+use crate::lint::manifest::{Container, ProbePort};
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "probe-port-mismatch",
     severity: Severity::Error,
-    target: Target::Files,
     summary: "a probe names a port its container does not declare",
     fix: "point the probe at one of the container's declared ports, or declare the port",
+    check: Check::Files(&ProbePortMismatch),
 };
 
-/// Checks every probe port of every container in a document.
-pub fn check(path: &str, doc: &Document, out: &mut Vec<Finding>) {
-    for c in &doc.containers {
-        for probe in &c.probes {
-            if let Some(message) = mismatch(c, probe) {
-                out.push(Finding::at(
-                    &RULE,
-                    path,
-                    probe.port.at,
-                    message,
-                    hint(c, probe),
-                ));
+struct ProbePortMismatch;
+
+impl FileRule for ProbePortMismatch {
+    fn reads(&self) -> Reads {
+        Reads::Manifests
+    }
+
+    /// Checks every probe port of every container.
+    fn check(&self, file: &SourceFile<'_>, _ctx: &Context, out: &mut FileOutcome) {
+        for c in file.manifest.documents.iter().flat_map(|d| &d.containers) {
+            for probe in &c.probes {
+                if let Some(message) = mismatch(c, probe) {
+                    out.findings.push(Finding::at(
+                        &RULE,
+                        file.path,
+                        probe.port.at,
+                        message,
+                        hint(c, probe),
+                    ));
+                }
             }
         }
     }

@@ -10,24 +10,28 @@
 //! The Plan refuses such a model (`plan/checks.rs`); lint reports the same diagnostics as
 //! findings of this rule.
 
-use super::{RuleInfo, Target};
+use super::{Check, ModelRule, RuleInfo};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::plan::Resolution;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "structured-metadata-needs-v13",
     severity: Severity::Error,
-    target: Target::Model,
     summary: "structured metadata is on but the newest schema period is not tsdb/v13",
     fix: "add a schema period with store: tsdb, schema: v13 from a future date, or set structuredMetadata: false",
+    check: Check::Model(&StructuredMetadataNeedsV13),
 };
 
 /// Reports the Plan's structured-metadata diagnostics.
-pub fn check(res: &Resolution, out: &mut Vec<Finding>) {
-    out.extend(
-        res.structured_metadata
-            .iter()
-            .map(|d| Finding::new(&RULE, d.clone())),
-    );
+struct StructuredMetadataNeedsV13;
+
+impl ModelRule for StructuredMetadataNeedsV13 {
+    fn check(&self, res: &Resolution, out: &mut Vec<Finding>) {
+        out.extend(
+            res.structured_metadata
+                .iter()
+                .map(|d| Finding::new(&RULE, d.clone())),
+        );
+    }
 }

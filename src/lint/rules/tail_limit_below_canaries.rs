@@ -10,24 +10,28 @@
 //! The Plan refuses such a model (the check lives in `plan/resolve/canary.rs`, with the one
 //! canary pod count); lint reports the same diagnostics as findings of this rule.
 
-use super::{RuleInfo, Target};
+use super::{Check, ModelRule, RuleInfo};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::plan::Resolution;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "tail-limit-below-canaries",
     severity: Severity::Error,
-    target: Target::Model,
     summary: "max_concurrent_tail_requests is below the number of loki-canary pods",
     fix: "raise limits.max_concurrent_tail_requests above the canary pod count, with headroom",
+    check: Check::Model(&TailLimitBelowCanaries),
 };
 
 /// Reports the Plan's tail-limit diagnostics.
-pub fn check(res: &Resolution, out: &mut Vec<Finding>) {
-    out.extend(
-        res.tail_limit
-            .iter()
-            .map(|d| Finding::new(&RULE, d.clone())),
-    );
+struct TailLimitBelowCanaries;
+
+impl ModelRule for TailLimitBelowCanaries {
+    fn check(&self, res: &Resolution, out: &mut Vec<Finding>) {
+        out.extend(
+            res.tail_limit
+                .iter()
+                .map(|d| Finding::new(&RULE, d.clone())),
+        );
+    }
 }

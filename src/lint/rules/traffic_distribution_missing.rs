@@ -13,20 +13,18 @@
 //! that mention the release name or `loki` are checked, so other applications' Services in
 //! the same repository are left alone.
 
-use std::collections::HashSet;
-
-use super::{RuleInfo, Target};
+use super::{Check, Deferred, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::Context;
 use crate::lint::manifest::Document;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "traffic-distribution-missing",
     severity: Severity::Warning,
-    target: Target::Files,
     summary: "a non-headless Loki Service has no trafficDistribution although the model sets one",
     fix: "add `trafficDistribution` to the Service's spec",
+    check: Check::Files(&TrafficDistributionMissing),
 };
 
 /// A finding that stands unless one of the Service's includes turns out to set the field.
@@ -36,11 +34,55 @@ pub struct Pending {
     pub includes: Vec<String>,
 }
 
-/// Checks one document; the result still depends on helpers defined in other files.
-pub fn check(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
+/// The field, as a key and as the name of the helpers that set it.
+const FIELD: &str = "trafficDistribution";
+
+struct TrafficDistributionMissing;
+
+impl FileRule for TrafficDistributionMissing {
+    fn reads(&self) -> Reads {
+        Reads::Manifests
+    }
+
+    /// Keeps each Service without the field, and every helper that sets it: an include may
+    /// name a helper another file defines.
+    fn check(&self, file: &SourceFile<'_>, ctx: &Context, out: &mut FileOutcome) {
+        if ctx.plan.traffic_distribution.is_none() {
+            return;
+        }
+        let deferred = &mut out.deferred;
+        deferred.services_without_traffic_distribution.extend(
+            file.manifest
+                .documents
+                .iter()
+                .filter_map(|doc| pending(file.path, doc, ctx)),
+        );
+        deferred.traffic_distribution_defines.extend(
+            file.manifest
+                .defines_mentioning(FIELD)
+                .into_iter()
+                .map(str::to_owned),
+        );
+    }
+
+    /// Reports the Services none of whose includes is a helper that sets the field.
+    fn finish(&self, deferred: &mut Deferred, out: &mut Vec<Finding>) {
+        let defines = &deferred.traffic_distribution_defines;
+        out.extend(
+            std::mem::take(&mut deferred.services_without_traffic_distribution)
+                .into_iter()
+                .filter(|p| !p.includes.iter().any(|i| defines.contains(i)))
+                .map(|p| p.finding),
+        );
+    }
+}
+
+/// One document's finding, if it is a Service without the field; it still depends on
+/// helpers defined in other files.
+fn pending(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
     let wanted = ctx.plan.traffic_distribution?;
     let kind = doc.kind.as_ref()?;
-    if kind.text != "Service" || doc.headless || doc.mentions_traffic_distribution {
+    if kind.text != "Service" || doc.headless || doc.mentions(FIELD) {
         return None;
     }
     if doc
@@ -72,13 +114,4 @@ pub fn check(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
         finding,
         includes: doc.includes.iter().map(|s| (*s).to_owned()).collect(),
     })
-}
-
-/// The pending findings whose Service includes no helper that sets `trafficDistribution`.
-pub fn resolve(pending: Vec<Pending>, defines: &HashSet<String>) -> Vec<Finding> {
-    pending
-        .into_iter()
-        .filter(|p| !p.includes.iter().any(|i| defines.contains(i)))
-        .map(|p| p.finding)
-        .collect()
 }

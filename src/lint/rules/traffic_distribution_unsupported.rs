@@ -9,24 +9,28 @@
 //! when the cluster predates it); lint reports the Plan's diagnostics under this rule, and
 //! keeps going instead of stopping at the first.
 
-use super::{RuleInfo, Target};
+use super::{Check, ModelRule, RuleInfo};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::plan::Resolution;
 
-pub const RULE: RuleInfo = RuleInfo {
+pub static RULE: RuleInfo = RuleInfo {
     slug: "traffic-distribution-unsupported",
     severity: Severity::Error,
-    target: Target::Model,
     summary: "a trafficDistribution value the model's kubeVersion does not support",
     fix: "use PreferClose (Kubernetes >= 1.30), or raise kubeVersion to one that supports the value",
+    check: Check::Model(&TrafficDistributionUnsupported),
 };
 
 /// Reports the Plan's trafficDistribution diagnostics, errors and warnings as they are.
-pub fn check(res: &Resolution, out: &mut Vec<Finding>) {
-    out.extend(
-        res.traffic_distribution
-            .iter()
-            .map(|d| Finding::new(&RULE, d.clone())),
-    );
+struct TrafficDistributionUnsupported;
+
+impl ModelRule for TrafficDistributionUnsupported {
+    fn check(&self, res: &Resolution, out: &mut Vec<Finding>) {
+        out.extend(
+            res.traffic_distribution
+                .iter()
+                .map(|d| Finding::new(&RULE, d.clone())),
+        );
+    }
 }

@@ -1,0 +1,6 @@
+{{- define "team.serviceAffinity" -}}
+sessionAffinity: None
+{{- end }}
+{{- define "team.serviceRouting" -}}
+trafficDistribution: PreferClose
+{{- end }}
