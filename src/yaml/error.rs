@@ -10,7 +10,7 @@ use crate::suggest::did_you_mean;
 pub fn yaml_error(path: &str, source: &str, err: &serde_saphyr::Error) -> Diagnostic {
     let at = err
         .location()
-        .map(|l| Location::from_saphyr(&l))
+        .map(|l| super::located::location_of(&l))
         .filter(|l| l.line > 0)
         .unwrap_or(Location::new(1, 1));
     if let Some((message, hint)) = limit_breached(err) {

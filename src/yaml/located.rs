@@ -5,29 +5,13 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::Spanned;
 
-/// A 1-based line and column in a source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct Location {
-    pub line: u32,
-    pub column: u32,
-}
+use crate::diag::Location;
 
-impl Location {
-    pub fn new(line: u32, column: u32) -> Self {
-        Location { line, column }
-    }
-
-    pub(crate) fn from_saphyr(loc: &serde_saphyr::Location) -> Self {
-        Location {
-            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
+/// Where serde-saphyr says an event is.
+pub(crate) fn location_of(loc: &serde_saphyr::Location) -> Location {
+    Location {
+        line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
     }
 }
 
@@ -100,7 +84,7 @@ pub fn parse_located(text: &str) -> Result<Located, serde_saphyr::Error> {
 
 fn flatten(node: Spanned<Node>, pointer: String, out: &mut Located) -> Value {
     out.values
-        .insert(pointer.clone(), Location::from_saphyr(&node.referenced));
+        .insert(pointer.clone(), location_of(&node.referenced));
     match node.value {
         Node::Scalar(v) => v,
         Node::Seq(items) => Value::Array(
@@ -114,8 +98,7 @@ fn flatten(node: Spanned<Node>, pointer: String, out: &mut Located) -> Value {
             let mut map = Map::new();
             for (key, value) in entries {
                 let child = format!("{pointer}/{}", pointer_token(&key.value));
-                out.keys
-                    .insert(child.clone(), Location::from_saphyr(&key.referenced));
+                out.keys.insert(child.clone(), location_of(&key.referenced));
                 let v = flatten(value, child, out);
                 map.insert(key.value, v);
             }
