@@ -1,12 +1,11 @@
 //! `gen` killed with SIGKILL at any moment: the output folder holds exactly the previous
 //! output or exactly the new one, never a mix, and the next run succeeds and cleans up.
 //!
-//! tests/gen.rs aborts a run at a chosen point (`PORTPLAN_TEST_ABORT_BEFORE_SWAP`); this
+//! tests/generate.rs aborts a run at a chosen point (`PORTPLAN_TEST_ABORT_BEFORE_SWAP`); this
 //! test uses a real signal at delays spread over a whole run, so the kill lands while files
 //! are written, while they are synced, around the swap and after it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;

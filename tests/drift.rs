@@ -1,8 +1,7 @@
 //! Drift: `portplan diff --chart` on hand-edited copies of a generated chart, and
 //! `portplan gen --check` on edited output folders.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

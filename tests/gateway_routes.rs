@@ -15,8 +15,6 @@
 //! 1.22 rejects `server ... resolve` in an upstream, which needs 1.27.3; the chart's image is
 //! 1.29. Every process is bounded in time and ended by a drop guard; only 127.0.0.0/8 is used.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream, UdpSocket};
@@ -28,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// How long any one wait (a process to come up, a reply) may take.

@@ -6,12 +6,10 @@
 //! manifests under both versions; and each version must refuse values that the chart's
 //! `values.schema.json` forbids.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// One chart to judge, with what Helm needs to install it as the model says.

@@ -2,8 +2,7 @@
 //! structure, nor a path outside the output folder: they are rejected with a position, or land
 //! quoted in a data file.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::PathBuf;
 

@@ -4,8 +4,7 @@
 //! (exit 2, `file:line:col` where there is a position) or a safe result, never a panic
 //! (exit 101), a hang, or a write outside the folder it was given.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

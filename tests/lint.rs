@@ -2,8 +2,7 @@
 //! each has a clean counterpart that turns into a finding when broken, the output formats
 //! are stable and SARIF validates against the official schema.
 
-mod common;
-use common::{assert_golden, lint_findings, portplan, portplan_in, root, stderr, stdout};
+use crate::common::{assert_golden, lint_findings, portplan, portplan_in, root, stderr, stdout};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -314,7 +313,7 @@ fn the_repository_model_and_its_generated_outputs_lint_clean() {
     );
     // The examples may carry warnings about themselves (the monolithic one targets 1.30,
     // where trafficDistribution is alpha), but their generated files add nothing.
-    for (name, model) in common::models() {
+    for (name, model) in crate::common::models() {
         let alone = portplan(&["lint", "-m", model, "--format", "json"]);
         let out = portplan(&[
             "lint",

@@ -1,7 +1,6 @@
 //! Bad models: each class exits 2 with one clear message at `file:line:col`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// (case file, expected `line:col` of the primary error, text the message must contain)
 const CASES: &[(&str, &str, &str)] = &[

@@ -1,7 +1,6 @@
 //! `gen --templates DIR`: a team's own templates override or add files; they see the plan.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::{Path, PathBuf};
 

@@ -2,11 +2,9 @@
 //! test that `validate` and `plan` agree over a corpus and its mutations, and every
 //! combination of mode, port strategy, disabled component and cache.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{portplan, root, stderr, stdout};
+use crate::common::{portplan, root, stderr, stdout};
 use serde_json::{Value, json};
 
 /// A scratch folder removed when the test ends, pass or fail.

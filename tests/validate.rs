@@ -1,8 +1,7 @@
 //! `portplan validate`: every violation at its own line, valid files pass, schema and file
 //! problems exit 2 with one clear message, per-file reports in the order given.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,6 @@
 //! `portplan gen`: golden outputs, the committed chart, determinism, and the writer's rules.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::{Path, PathBuf};
 
