@@ -254,13 +254,8 @@ fn helm_3_and_4_refuse_values_the_chart_schema_forbids() {
                     .unwrap()["http_port"]
                     .as_u64()
                     .unwrap();
-                let dir = std::env::temp_dir().join(format!(
-                    "portplan-helm-schema-{}-{}",
-                    c.model.replace(['/', ' ', '(', ')'], "-"),
-                    std::process::id()
-                ));
-                let _ = std::fs::remove_dir_all(&dir);
-                std::fs::create_dir_all(&dir).unwrap();
+                let tmp = temp_dir("helm-schema");
+                let dir = tmp.path();
                 let write = |name: &str, text: &str| {
                     let f = dir.join(name);
                     std::fs::write(&f, text).unwrap();
@@ -330,7 +325,6 @@ fn helm_3_and_4_refuse_values_the_chart_schema_forbids() {
                         );
                     }
                 }
-                std::fs::remove_dir_all(&dir).unwrap();
             });
         }
     });
@@ -345,18 +339,20 @@ fn helm_accepts_the_documented_null_traffic_distribution() {
     let Some(helms) = helms() else {
         return;
     };
-    let file =
-        std::env::temp_dir().join(format!("portplan-helm-td-null-{}.yaml", std::process::id()));
-    std::fs::write(&file, "trafficDistribution: null\n").unwrap();
+    let file = tempfile::Builder::new()
+        .prefix("portplan-helm-td-null-")
+        .suffix(".yaml")
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), "trafficDistribution: null\n").unwrap();
     let mut refused = Vec::new();
     for c in charts() {
         for helm in &helms {
-            let o = c.template(helm, Some(&file));
+            let o = c.template(helm, Some(file.path()));
             if !o.status.success() {
                 refused.push(format!("{} {}: {}", helm.name(), c.model, stderr(&o)));
             }
         }
     }
-    std::fs::remove_file(&file).unwrap();
     assert!(refused.is_empty(), "{}", refused.join("\n"));
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::common::require_tool;
+use crate::common::{require_tool, temp_dir};
 use crate::oracle::manifests::Render;
 use crate::oracle::renders::{self, Model};
 use crate::oracle::wiring::{self, Cluster};
@@ -183,9 +183,8 @@ fn manifests_are_valid_kubernetes_for_the_model_version_and_1_31() {
     ) {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("portplan-oracles-kubeval-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = temp_dir("oracles-kubeval");
+    let dir = tmp.path();
     // One run per Kubernetes version, over every render that version must accept.
     let mut by_version: BTreeMap<String, (Vec<PathBuf>, usize)> = BTreeMap::new();
     for m in models {
@@ -223,7 +222,6 @@ fn manifests_are_valid_kubernetes_for_the_model_version_and_1_31() {
             .collect();
         (failures, too_old.join().unwrap())
     });
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_no_problems("kubernetes-validate", &failures);
     let err = too_old.expect_err("kubernetes-validate -k 1.29.0 accepted trafficDistribution");
     assert!(

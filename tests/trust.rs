@@ -4,30 +4,23 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{portplan, root, stderr, stdout};
+use crate::common::{portplan, root, stderr, stdout, temp_dir};
 use serde_json::{Value, json};
 
 /// A scratch folder removed when the test ends, pass or fail.
-struct Scratch(PathBuf);
+struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("portplan-trust-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(temp_dir(&format!("trust-{name}")))
+    }
+    fn path(&self) -> &Path {
+        self.0.path()
     }
     fn write(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
+        let p = self.path().join(name);
         std::fs::write(&p, text).unwrap();
         p.to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -130,7 +123,7 @@ fn yaml_words_stay_strings_in_generated_files() {
         "m.yaml",
         "release: \"on\"\nnamespace: \"no\"\nmode: monolithic\nstorage: {type: s3, region: \"off\", buckets: {chunks: \"yes\"}}\nschemaConfig:\n  - {from: \"2024-04-01\", store: tsdb, schema: v13, indexPrefix: \"123\"}\n",
     );
-    let out_dir = s.0.join("out");
+    let out_dir = s.path().join("out");
     let out = portplan(&["gen", "-m", &model, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let mut checked = 0;
@@ -232,7 +225,7 @@ fn the_gateway_service_port_may_be_low_its_container_port_may_not() {
         "ok.yaml",
         &format!("{base}gateway: {{port: 8080, servicePort: 80}}\n"),
     );
-    let out_dir = s.0.join("out");
+    let out_dir = s.path().join("out");
     let out = portplan(&["gen", "-m", &ok, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let values = std::fs::read_to_string(out_dir.join("loki/values.yaml")).unwrap();
@@ -294,7 +287,7 @@ fn memberlist_and_the_delete_route_follow_the_topology() {
     let with: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(roles(&with).contains(&"compactor".to_owned()), "{with}");
     let s = Scratch::new("retention");
-    let out_dir = s.0.join("out");
+    let out_dir = s.path().join("out");
     let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let config =

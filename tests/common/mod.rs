@@ -1,4 +1,4 @@
-//! Shared test helpers: running the binary and comparing with golden files.
+//! Shared test helpers: running the binary, golden files, temporary folders, real Helm.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -30,6 +30,16 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// A fresh, empty temporary folder named `portplan-<tag>-<random>`, removed with everything in
+/// it when the value is dropped: at the end of the test, and also while a failing test unwinds.
+/// The name is random, so tests running side by side in this binary never share one.
+pub fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("portplan-{tag}-"))
+        .tempdir()
+        .expect("a temporary folder")
 }
 
 /// Whether golden files are being rewritten (`PORTPLAN_BLESS=1`).
@@ -131,13 +141,15 @@ impl Helm {
     }
 
     /// Runs `helm ARGS`, off any cluster: no kubeconfig, and Helm's own folders in a temporary
-    /// place, so neither a developer's repositories nor their plugins are seen.
+    /// place of this run's own, so neither a developer's repositories nor their plugins are
+    /// seen, and runs side by side share nothing.
     pub fn run<I, S>(&self, args: I) -> Output
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let home = std::env::temp_dir().join(format!("portplan-helm-home-{}", std::process::id()));
+        let home = temp_dir("helm-home");
+        let home = home.path();
         let mut cmd = Command::new(&self.bin);
         cmd.args(args).stdin(Stdio::null());
         for (var, dir) in [
@@ -184,6 +196,8 @@ pub struct Generated {
     pub plan: serde_json::Value,
     /// The folder `gen` wrote; the chart is `<out>/<release>`.
     pub out: PathBuf,
+    /// Holds `out`.
+    _dir: tempfile::TempDir,
 }
 
 impl Generated {
@@ -199,21 +213,19 @@ impl Generated {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
-        // Unique per call: tests of one binary run side by side.
-        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let out =
-            std::env::temp_dir().join(format!("portplan-gen-{tag}-{}-{seq}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&out);
+        let dir = temp_dir(&format!("gen-{tag}"));
+        // A folder inside the temporary one, not that folder itself: gen stages its new output
+        // beside the folder it writes, which must stay inside what is removed.
+        let out = dir.path().join("out");
         let o = portplan(&["gen", "--model", model, "--out", out.to_str().unwrap()]);
         if o.status.code() != Some(0) {
-            let _ = std::fs::remove_dir_all(&out);
             return Err(o);
         }
         Ok(Generated {
             model: model.to_owned(),
             plan,
             out,
+            _dir: dir,
         })
     }
 
@@ -243,11 +255,5 @@ impl Generated {
 
     pub fn chart(&self) -> PathBuf {
         self.out.join(self.release())
-    }
-}
-
-impl Drop for Generated {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.out);
     }
 }

@@ -403,7 +403,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         "            - -p\n",
         "            - -u\n",
     );
-    let Some(coloured) = on_terminal(&fx.dir, "diff --chart chart", false) else {
+    let Some(coloured) = on_terminal(fx.dir.path(), "diff --chart chart", false) else {
         return;
     };
     assert!(
@@ -418,13 +418,13 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         coloured.contains("\x1b[36m@@ -36,7 +36,7 @@\x1b[0m"),
         "{coloured:?}"
     );
-    let plain = on_terminal(&fx.dir, "diff --chart chart", true).unwrap();
+    let plain = on_terminal(fx.dir.path(), "diff --chart chart", true).unwrap();
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert!(plain.contains("-            - -u"));
     // Not a terminal: plain even without NO_COLOR.
     let piped = std::process::Command::new(env!("CARGO_BIN_EXE_portplan"))
         .args(["diff", "--chart", "chart"])
-        .current_dir(&fx.dir)
+        .current_dir(fx.dir.path())
         .env_remove("NO_COLOR")
         .output()
         .unwrap();

@@ -15,16 +15,17 @@ use serde_json::Value;
 /// A temporary folder holding a copy of the reference model and `gen`'s output of it in
 /// `gen/`; commands run inside it, so every path in their output is relative and stable.
 struct Fixture {
-    dir: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl Fixture {
     fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("portplan-drift-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(root().join("portplan.yaml"), dir.join("portplan.yaml")).unwrap();
+        let dir = temp_dir(&format!("drift-{name}"));
+        std::fs::copy(
+            root().join("portplan.yaml"),
+            dir.path().join("portplan.yaml"),
+        )
+        .unwrap();
         let fx = Fixture { dir };
         let o = fx.run(&["gen", "--out", "gen"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -32,11 +33,11 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        portplan_in(&self.dir, args)
+        portplan_in(self.dir.path(), args)
     }
 
     fn path(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
+        self.dir.path().join(rel)
     }
 
     /// A copy of the generated chart at `rel`.
@@ -48,12 +49,6 @@ impl Fixture {
 
     fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
         portplan::output::read_tree(&self.path(rel)).unwrap()
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

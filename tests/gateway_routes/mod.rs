@@ -192,29 +192,6 @@ fn plan_upstreams(plan: &Value) -> BTreeSet<(String, String, u16)> {
         .collect()
 }
 
-/// A fresh folder for one run's files, removed on drop.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!(
-            "portplan-gateway-{tag}-{}-{seq}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn nginx_accepts_every_rendered_gateway_config() {
     let Some(tools) = tools() else {
@@ -223,15 +200,15 @@ fn nginx_accepts_every_rendered_gateway_config() {
     // The three modes: the reference (distributed), monolithic and simple-scalable.
     for (name, model) in models() {
         let g = Generated::ok(model, &format!("nginx-t-{name}"));
-        let dir = Dir::new(&format!("t-{name}"));
+        let dir = temp_dir(&format!("gateway-t-{name}"));
         let conf = rendered_conf(&tools.helm, &g);
         let test = |text: &str, file: &str| {
-            let path = dir.0.join(file);
+            let path = dir.path().join(file);
             std::fs::write(&path, text).unwrap();
             let o = Command::new(&tools.nginx)
                 .arg("-t")
                 .arg("-p")
-                .arg(&dir.0)
+                .arg(dir.path())
                 .arg("-c")
                 .arg(&path)
                 .stdin(Stdio::null())
@@ -241,7 +218,7 @@ fn nginx_accepts_every_rendered_gateway_config() {
         };
         // As rendered (but for the pid file), the only thing this machine lacks is kube-dns's
         // name (in a pod it resolves, and the config passes).
-        let (ok, err) = test(&own_pid_file(&conf, &dir.0), "rendered.conf");
+        let (ok, err) = test(&own_pid_file(&conf, dir.path()), "rendered.conf");
         let kube_dns = format!(
             "host not found in resolver \"kube-dns.kube-system.svc.{}.\"",
             g.plan["cluster_domain"].as_str().unwrap()
@@ -252,7 +229,7 @@ fn nginx_accepts_every_rendered_gateway_config() {
         );
         let dns = SocketAddr::from(([127, 0, 0, 1], 53));
         let (ok, err) = test(
-            &for_this_machine(&conf, &g.plan, &dir.0, dns, None),
+            &for_this_machine(&conf, &g.plan, dir.path(), dns, None),
             "nginx.conf",
         );
         assert!(

@@ -34,7 +34,8 @@ fn check_routes(
             .unwrap_or_else(|| panic!("{model}: the plan has no {role} upstream"))
     };
 
-    let dir = Dir::new("routes");
+    // Before the processes: they are ended (dropped) before their folder is removed.
+    let dir = temp_dir("gateway-routes");
     let addrs = bind_all(plan);
     let stand_ins = StandIns::start(addrs.listeners);
 
@@ -65,7 +66,7 @@ fn check_routes(
     for (host, ip) in &addrs.hosts {
         cmd.arg(format!("--host-record={host},{ip}"));
     }
-    let mut dns = Proc::spawn("dnsmasq", cmd, dir.0.join("dnsmasq.log"));
+    let mut dns = Proc::spawn("dnsmasq", cmd, dir.path().join("dnsmasq.log"));
     let deadline = Instant::now() + WAIT;
     for (host, ip) in &addrs.hosts {
         while resolve_a(addrs.dns, host) != Some(*ip) {
@@ -79,16 +80,16 @@ fn check_routes(
         }
     }
 
-    let conf_file = dir.0.join("nginx.conf");
-    let runnable = for_this_machine(conf, plan, &dir.0, addrs.dns, Some(addrs.gateway));
+    let conf_file = dir.path().join("nginx.conf");
+    let runnable = for_this_machine(conf, plan, dir.path(), addrs.dns, Some(addrs.gateway));
     std::fs::write(&conf_file, &runnable).unwrap();
     let mut cmd = Command::new(&tools.nginx);
     cmd.arg("-p")
-        .arg(&dir.0)
+        .arg(dir.path())
         .arg("-c")
         .arg(&conf_file)
         .args(["-g", "daemon off;"]);
-    let mut gw = Proc::spawn("nginx", cmd, dir.0.join("nginx.log"));
+    let mut gw = Proc::spawn("nginx", cmd, dir.path().join("nginx.log"));
     let logs = |gw: &Proc, dns: &Proc| {
         format!(
             "--- nginx log\n{}--- dnsmasq log\n{}--- nginx.conf as run\n{runnable}",

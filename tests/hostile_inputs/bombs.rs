@@ -39,32 +39,33 @@ fn alias_bomb(top_key: &str) -> String {
 
 #[test]
 fn deeply_nested_models_are_refused_at_a_position() {
-    let dir = workdir("nested-model");
+    let tmp = temp_dir("nested-model");
+    let dir = tmp.path();
     for kind in NESTINGS {
         std::fs::write(dir.join("m.yaml"), nested(kind, 10_000)).unwrap();
-        let o = bounded(&dir, &["plan", "--model", "m.yaml"]);
+        let o = bounded(dir, &["plan", "--model", "m.yaml"]);
         assert_refused_at(&o, "m.yaml", "too deeply");
         assert!(o.stdout.is_empty(), "{kind}");
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn deeply_nested_values_files_are_refused_at_a_position() {
-    let dir = workdir("nested-values");
+    let tmp = temp_dir("nested-values");
+    let dir = tmp.path();
     let schema = root().join("chart-out/loki-v3/values.schema.json");
     let schema = schema.to_str().unwrap();
     for kind in NESTINGS {
         std::fs::write(dir.join("values.yaml"), nested(kind, 10_000)).unwrap();
-        let o = bounded(&dir, &["validate", "--schema", schema, "values.yaml"]);
+        let o = bounded(dir, &["validate", "--schema", schema, "values.yaml"]);
         assert_refused_at(&o, "values.yaml", "too deeply");
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn deeply_nested_files_in_a_linted_tree_are_read_safely() {
-    let dir = workdir("nested-lint");
+    let tmp = temp_dir("nested-lint");
+    let dir = tmp.path();
     let model = root().join("portplan.yaml");
     for kind in NESTINGS {
         // Under the 8 MiB scanning limit, so the file is read, not skipped.
@@ -99,20 +100,20 @@ fn deeply_nested_files_in_a_linted_tree_are_read_safely() {
         );
         assert_refused(&o, "the chart's mode is unknown");
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn alias_bombs_are_refused_in_models_and_values_files() {
-    let dir = workdir("bomb");
+    let tmp = temp_dir("bomb");
+    let dir = tmp.path();
     std::fs::write(dir.join("m.yaml"), alias_bomb("release")).unwrap();
-    let o = bounded(&dir, &["plan", "--model", "m.yaml"]);
+    let o = bounded(dir, &["plan", "--model", "m.yaml"]);
     assert_refused_at(&o, "m.yaml", "nodes (aliases expanded)");
 
     std::fs::write(dir.join("values.yaml"), alias_bomb("loki")).unwrap();
     let schema = root().join("chart-out/loki-v3/values.schema.json");
     let o = bounded(
-        &dir,
+        dir,
         &[
             "validate",
             "--schema",
@@ -133,16 +134,16 @@ fn alias_bombs_are_refused_in_models_and_values_files() {
     std::fs::write(chart.join("values.yaml"), alias_bomb("loki")).unwrap();
     let model = root().join("portplan.yaml");
     let o = bounded(
-        &dir,
+        dir,
         &["diff", "-m", model.to_str().unwrap(), "--chart", "chart"],
     );
     assert_refused_at(&o, "chart/values.yaml", "nodes (aliases expanded)");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn alias_bombs_in_a_linted_tree_are_read_as_text() {
-    let dir = workdir("bomb-lint");
+    let tmp = temp_dir("bomb-lint");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("apps")).unwrap();
     // Aliases naming the release's Services: a YAML loader would expand 10^9 of them; the
     // scanner reads the text once and finds the one stale port in each file.
@@ -164,7 +165,7 @@ fn alias_bombs_in_a_linted_tree_are_read_as_text() {
     .unwrap();
     let model = root().join("portplan.yaml");
     let o = bounded(
-        &dir,
+        dir,
         &[
             "lint",
             "-m",
@@ -182,7 +183,6 @@ fn alias_bombs_in_a_linted_tree_are_read_as_text() {
         ["client-port-drift", "client-port-drift"],
         "{found:?}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 // Huge files
@@ -200,10 +200,11 @@ fn padded_model(mb: usize) -> Vec<u8> {
 
 #[test]
 fn a_50_mb_model_is_read_or_refused_cleanly() {
-    let dir = workdir("huge-model");
+    let tmp = temp_dir("huge-model");
+    let dir = tmp.path();
     // Valid but padded: planned like the small one.
     std::fs::write(dir.join("m.yaml"), padded_model(50)).unwrap();
-    let o = bounded(&dir, &["ports", "--model", "m.yaml", "--format", "csv"]);
+    let o = bounded(dir, &["ports", "--model", "m.yaml", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
     let small = portplan(&["ports", "--format", "csv"]);
     assert_eq!(o.stdout, small.stdout);
@@ -216,14 +217,14 @@ fn a_50_mb_model_is_read_or_refused_cleanly() {
         i += 1;
     }
     std::fs::write(dir.join("big.yaml"), text).unwrap();
-    let o = bounded(&dir, &["plan", "--model", "big.yaml"]);
+    let o = bounded(dir, &["plan", "--model", "big.yaml"]);
     assert_refused_at(&o, "big.yaml", "more than 250,000 nodes");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_50_mb_values_file_is_read_or_refused_cleanly() {
-    let dir = workdir("huge-values");
+    let tmp = temp_dir("huge-values");
+    let dir = tmp.path();
     let schema = root().join("chart-out/loki-v3/values.schema.json");
     let schema = schema.to_str().unwrap();
     // The generated values, padded with comments: still valid.
@@ -233,7 +234,7 @@ fn a_50_mb_values_file_is_read_or_refused_cleanly() {
         text.extend_from_slice(line.as_bytes());
     }
     std::fs::write(dir.join("values.yaml"), &text).unwrap();
-    let o = bounded(&dir, &["validate", "--schema", schema, "values.yaml"]);
+    let o = bounded(dir, &["validate", "--schema", schema, "values.yaml"]);
     assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
 
     // 50 MB of extra keys under one component: over the parser's node budget, refused at
@@ -245,7 +246,6 @@ fn a_50_mb_values_file_is_read_or_refused_cleanly() {
         i += 1;
     }
     std::fs::write(dir.join("values.yaml"), text).unwrap();
-    let o = bounded(&dir, &["validate", "--schema", schema, "values.yaml"]);
+    let o = bounded(dir, &["validate", "--schema", schema, "values.yaml"]);
     assert_refused_at(&o, "values.yaml", "more than 250,000 nodes");
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -4,11 +4,12 @@ use super::*;
 
 #[test]
 fn non_utf8_values_files_and_schemas_are_refused_at_the_byte() {
-    let dir = workdir("utf8-values");
+    let tmp = temp_dir("utf8-values");
+    let dir = tmp.path();
     std::fs::write(dir.join("values.yaml"), b"gateway:\n  replicas: \xc3\x28\n").unwrap();
     let schema = root().join("chart-out/loki-v3/values.schema.json");
     let o = bounded(
-        &dir,
+        dir,
         &[
             "validate",
             "--schema",
@@ -27,43 +28,40 @@ fn non_utf8_values_files_and_schemas_are_refused_at_the_byte() {
     bad.splice(1..1, b"\xff".iter().copied());
     std::fs::write(dir.join("s.json"), bad).unwrap();
     std::fs::write(dir.join("ok.yaml"), "gateway: {}\n").unwrap();
-    let o = bounded(&dir, &["validate", "--schema", "s.json", "ok.yaml"]);
+    let o = bounded(dir, &["validate", "--schema", "s.json", "ok.yaml"]);
     assert_refused(&o, "s.json");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn non_utf8_chart_values_and_chart_files_are_refused() {
-    let dir = workdir("utf8-chart");
+    let tmp = temp_dir("utf8-chart");
+    let dir = tmp.path();
     let model = root().join("portplan.yaml");
     let model = model.to_str().unwrap();
     std::fs::write(dir.join("values.yaml"), b"deploymentMode: Distr\xffbuted\n").unwrap();
-    let o = bounded(
-        &dir,
-        &["lint", "-m", model, "--chart-values", "values.yaml"],
-    );
+    let o = bounded(dir, &["lint", "-m", model, "--chart-values", "values.yaml"]);
     assert_refused(&o, "values.yaml");
 
     // A copy of the generated chart with a byte broken in values.yaml and in a template.
     let chart = dir.join("chart");
     copy_tree(&root().join("chart-out/loki-v3"), &chart);
     std::fs::write(chart.join("values.yaml"), b"gateway:\n  replicas: \xff\n").unwrap();
-    let o = bounded(&dir, &["diff", "-m", model, "--chart", "chart"]);
+    let o = bounded(dir, &["diff", "-m", model, "--chart", "chart"]);
     assert_refused_at(&o, "chart/values.yaml", "not valid UTF-8");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn non_utf8_contents_and_names_in_a_linted_tree_are_read_safely() {
     use std::os::unix::ffi::OsStrExt;
-    let dir = workdir("utf8-lint");
+    let tmp = temp_dir("utf8-lint");
+    let dir = tmp.path();
     let drift = b"url = \"http://loki-v3-distributor:4100/loki/api/v1/push\" \xff\xfe\n";
     std::fs::write(dir.join("latin1.alloy"), drift).unwrap();
     let name = std::ffi::OsStr::from_bytes(b"caf\xe9.alloy");
     std::fs::write(dir.join(name), drift).unwrap();
     let model = root().join("portplan.yaml");
     let o = bounded(
-        &dir,
+        dir,
         &[
             "lint",
             "-m",
@@ -81,18 +79,18 @@ fn non_utf8_contents_and_names_in_a_linted_tree_are_read_safely() {
         found.iter().any(|(_, path, _)| path == "latin1.alloy"),
         "{found:?}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn non_utf8_templates_are_refused_and_nothing_is_written() {
     use std::os::unix::ffi::OsStrExt;
-    let dir = workdir("utf8-templates");
+    let tmp = temp_dir("utf8-templates");
+    let dir = tmp.path();
     let t = dir.join("t");
     std::fs::create_dir_all(&t).unwrap();
     std::fs::write(t.join("extra.txt"), b"release [[ plan.release ]] \xff\n").unwrap();
     let o = bounded(
-        &dir,
+        dir,
         &[
             "gen",
             "-m",
@@ -109,7 +107,7 @@ fn non_utf8_templates_are_refused_and_nothing_is_written() {
     std::fs::remove_file(t.join("extra.txt")).unwrap();
     std::fs::write(t.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), "x\n").unwrap();
     let o = bounded(
-        &dir,
+        dir,
         &[
             "gen",
             "-m",
@@ -122,7 +120,6 @@ fn non_utf8_templates_are_refused_and_nothing_is_written() {
     );
     assert_refused(&o, "template paths must be UTF-8");
     assert!(!dir.join("out").exists());
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -11,21 +11,14 @@ mod paths;
 use crate::common::*;
 
 use std::collections::BTreeMap;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long one run may take. Generous: the debug binary on a loaded two-core machine; a
 /// hang is minutes, not seconds.
 const LIMIT: Duration = Duration::from_secs(60);
-
-fn workdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("portplan-hostile-in-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// Runs portplan in `dir` and waits at most `LIMIT`; a run still going then is killed and
 /// the test fails as a hang. Output goes to files, so a large report cannot block the child
@@ -36,20 +29,18 @@ fn bounded(dir: &Path, args: &[&str]) -> Output {
 
 /// [`bounded`] with extra environment variables.
 fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    // Outside `dir`: a linted tree must not see the harness's files.
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let n = RUNS.fetch_add(1, Ordering::Relaxed);
-    let io = std::env::temp_dir().join(format!("portplan-hostile-io-{}-{n}", std::process::id()));
-    let out_path = io.with_extension("stdout");
-    let err_path = io.with_extension("stderr");
+    // Files without a name (unlinked at once): a linted tree cannot see them, and nothing is
+    // left behind however the run ends.
+    let mut out_file = tempfile::tempfile().unwrap();
+    let mut err_file = tempfile::tempfile().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_portplan"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
+        .stdout(out_file.try_clone().unwrap())
+        .stderr(err_file.try_clone().unwrap())
         .spawn()
         .expect("portplan starts");
     let start = Instant::now();
@@ -64,14 +55,17 @@ fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let o = Output {
-        status,
-        stdout: std::fs::read(&out_path).unwrap(),
-        stderr: std::fs::read(&err_path).unwrap(),
+    let read = |f: &mut std::fs::File| {
+        let mut bytes = Vec::new();
+        f.rewind().unwrap();
+        f.read_to_end(&mut bytes).unwrap();
+        bytes
     };
-    std::fs::remove_file(out_path).unwrap();
-    std::fs::remove_file(err_path).unwrap();
-    o
+    Output {
+        status,
+        stdout: read(&mut out_file),
+        stderr: read(&mut err_file),
+    }
 }
 
 fn err_text(o: &Output) -> String {

@@ -7,7 +7,8 @@ use super::*;
 
 #[test]
 fn symlink_loops_in_scanned_trees_are_skipped_with_a_note() {
-    let dir = workdir("loops");
+    let tmp = temp_dir("loops");
+    let dir = tmp.path();
     let tree = dir.join("repo");
     std::fs::create_dir_all(tree.join("a/b")).unwrap();
     let drift = "url = \"http://loki-v3-distributor:4100/loki/api/v1/push\"\n";
@@ -23,7 +24,7 @@ fn symlink_loops_in_scanned_trees_are_skipped_with_a_note() {
     let model = root().join("portplan.yaml");
     for path in ["repo", "link", "repo/self"] {
         let o = bounded(
-            &dir,
+            dir,
             &[
                 "lint",
                 "-m",
@@ -49,22 +50,21 @@ fn symlink_loops_in_scanned_trees_are_skipped_with_a_note() {
             "{path}: {err}"
         );
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_validated_path_that_loops_is_refused() {
-    let dir = workdir("loop-validate");
+    let tmp = temp_dir("loop-validate");
+    let dir = tmp.path();
     std::os::unix::fs::symlink("v.yaml", dir.join("v.yaml")).unwrap();
     let schema = root().join("chart-out/loki-v3/values.schema.json");
     let o = bounded(
-        &dir,
+        dir,
         &["validate", "--schema", schema.to_str().unwrap(), "v.yaml"],
     );
     assert_refused(&o, "v.yaml: error: cannot read the file");
-    let o = bounded(&dir, &["plan", "--model", "v.yaml"]);
+    let o = bounded(dir, &["plan", "--model", "v.yaml"]);
     assert_refused(&o, "v.yaml: error: cannot read the model");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 // Template overrides that try to write outside the output folder
@@ -72,31 +72,31 @@ fn a_validated_path_that_loops_is_refused() {
 /// Runs `gen --templates t --out out/chart` in a fresh folder after `setup` built `t/`; the
 /// run must be refused, and nothing outside `out/chart` (or inside it) may change.
 fn assert_gen_refused(name: &str, setup: impl FnOnce(&Path), needle: &str) {
-    let dir = workdir(&format!("escape-{name}"));
+    let tmp = temp_dir(&format!("escape-{name}"));
+    let dir = tmp.path();
     let t = dir.join("t");
     std::fs::create_dir_all(&t).unwrap();
     std::fs::create_dir_all(dir.join("outside")).unwrap();
     std::fs::write(dir.join("outside/keep.txt"), "untouched\n").unwrap();
-    setup(&dir);
+    setup(dir);
     let out = dir.join("out/chart");
     let model = root().join("portplan.yaml");
     let model = model.to_str().unwrap();
     // A first, clean run so the output folder exists and has a manifest.
-    let o = bounded(&dir, &["gen", "-m", model, "--out", "out/chart"]);
+    let o = bounded(dir, &["gen", "-m", model, "--out", "out/chart"]);
     assert_eq!(o.status.code(), Some(0), "{name}: {}", err_text(&o));
-    let before = snapshot(&dir, Path::new("/nonexistent"));
+    let before = snapshot(dir, Path::new("/nonexistent"));
     let o = bounded(
-        &dir,
+        dir,
         &["gen", "-m", model, "--templates", "t", "--out", "out/chart"],
     );
     assert_refused(&o, needle);
     assert_unchanged(
         &before,
-        &snapshot(&dir, Path::new("/nonexistent")),
+        &snapshot(dir, Path::new("/nonexistent")),
         &format!("{name}: the run changed files"),
     );
     assert!(out.join("loki-v3/Chart.yaml").exists());
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -162,25 +162,26 @@ fn a_template_cannot_take_the_manifest_or_write_through_a_link_in_the_output() {
 
     // A user's symlink inside the output folder, where a template adds a file: gen builds
     // the new tree in a staging folder, so nothing is written through the link.
-    let dir = workdir("escape-out-link");
+    let tmp = temp_dir("escape-out-link");
+    let dir = tmp.path();
     let model = root().join("portplan.yaml");
     let model = model.to_str().unwrap();
     std::fs::create_dir_all(dir.join("outside")).unwrap();
     std::fs::create_dir_all(dir.join("t/extra")).unwrap();
     std::fs::write(dir.join("t/extra/file.txt"), "[[ plan.release ]]\n").unwrap();
-    let o = bounded(&dir, &["gen", "-m", model, "--out", "out"]);
+    let o = bounded(dir, &["gen", "-m", model, "--out", "out"]);
     assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
     std::os::unix::fs::symlink("../outside", dir.join("out/extra")).unwrap();
-    let before = snapshot(&dir, &dir.join("out"));
+    let before = snapshot(dir, &dir.join("out"));
     let o = bounded(
-        &dir,
+        dir,
         &["gen", "-m", model, "--templates", "t", "--out", "out"],
     );
     assert!(!err_text(&o).contains("panicked"), "{}", err_text(&o));
     assert!(matches!(o.status.code(), Some(0 | 2)), "{}", err_text(&o));
     assert_unchanged(
         &before,
-        &snapshot(&dir, &dir.join("out")),
+        &snapshot(dir, &dir.join("out")),
         "gen wrote outside its output folder",
     );
     assert!(
@@ -189,26 +190,25 @@ fn a_template_cannot_take_the_manifest_or_write_through_a_link_in_the_output() {
             .next()
             .is_none()
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn output_folders_that_are_no_folder_name_are_refused() {
-    let dir = workdir("out-names");
+    let tmp = temp_dir("out-names");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     let model = root().join("portplan.yaml");
     let model = model.to_str().unwrap();
-    let before = snapshot(&dir, Path::new("/nonexistent"));
+    let before = snapshot(dir, Path::new("/nonexistent"));
     for out in ["..", ".", "sub/..", "/"] {
         let o = bounded(&dir.join("sub"), &["gen", "-m", model, "--out", out]);
         assert_refused(&o, "");
         assert_unchanged(
             &before,
-            &snapshot(&dir, Path::new("/nonexistent")),
+            &snapshot(dir, Path::new("/nonexistent")),
             &format!("--out {out}"),
         );
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -216,11 +216,12 @@ fn without_the_atomic_exchange_gen_removes_nothing_through_a_users_symlink() {
     // Where directories cannot be exchanged (another file system, a mount point), gen
     // replaces files one by one and then removes the files its previous run wrote. A folder
     // of that run the user has since replaced by a link must not lead the removal outside.
-    let dir = workdir("fallback-link");
+    let tmp = temp_dir("fallback-link");
+    let dir = tmp.path();
     let model = root().join("portplan.yaml");
     let no_exchange = [("PORTPLAN_TEST_NO_EXCHANGE", "1")];
     let o = bounded_env(
-        &dir,
+        dir,
         &["gen", "-m", model.to_str().unwrap(), "--out", "out"],
         &no_exchange,
     );
@@ -243,12 +244,12 @@ fn without_the_atomic_exchange_gen_removes_nothing_through_a_users_symlink() {
     );
     assert_ne!(without, text);
     std::fs::write(dir.join("m.yaml"), without).unwrap();
-    let before = snapshot(&dir, &dir.join("out"));
-    let o = bounded_env(&dir, &["gen", "-m", "m.yaml", "--out", "out"], &no_exchange);
+    let before = snapshot(dir, &dir.join("out"));
+    let o = bounded_env(dir, &["gen", "-m", "m.yaml", "--out", "out"], &no_exchange);
     assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
     assert_unchanged(
         &before,
-        &snapshot(&dir, &dir.join("out")),
+        &snapshot(dir, &dir.join("out")),
         "a file outside out/ changed",
     );
     assert_eq!(
@@ -258,5 +259,4 @@ fn without_the_atomic_exchange_gen_removes_nothing_through_a_users_symlink() {
     // The rest of the output was replaced in place.
     let values = std::fs::read_to_string(dir.join("out/loki-v3/values.yaml")).unwrap();
     assert!(values.contains("m.yaml"), "the new output is in place");
-    std::fs::remove_dir_all(dir).unwrap();
 }
