@@ -42,31 +42,50 @@ pub fn temp_dir(tag: &str) -> tempfile::TempDir {
         .expect("a temporary folder")
 }
 
-/// Whether golden files are being rewritten (`PORTPLAN_BLESS=1`).
+/// Whether golden files are being rewritten (`PORTPLAN_BLESS=1`): the one variable that does.
 pub fn blessing() -> bool {
     std::env::var_os("PORTPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Compares `actual` with `golden/<rel>`; with `PORTPLAN_BLESS=1`, rewrites the file instead.
+/// Compares `actual` with `golden/<rel>`, byte for byte; with `PORTPLAN_BLESS=1`, rewrites the
+/// file instead where it differs (or is missing).
+///
+/// snapbox compares and overwrites: as binary data, so none of its filters apply (`[..]` and
+/// `...` wildcards, path and newline normalisation: a golden file is exact). Its action comes
+/// from `PORTPLAN_BLESS` only, not from snapbox's own `SNAPSHOTS`. The diff on a mismatch is
+/// rendered here with `similar`, which the crate already depends on: snapbox's own diff
+/// (its `diff` feature) would compile a second major version of `similar`.
 pub fn assert_golden(rel: &str, actual: &[u8]) {
+    use snapbox::assert::Action;
+    use snapbox::data::DataFormat;
     let path = root().join("golden").join(rel);
-    if blessing() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
+    let action = if blessing() {
+        Action::Overwrite
+    } else {
+        Action::Verify
+    };
+    let expected = snapbox::Data::read_from(&path, Some(DataFormat::Binary));
+    let result = snapbox::Assert::new().action(action).try_eq(
+        Some(&"actual"),
+        snapbox::Data::binary(actual),
+        expected,
+    );
+    let Err(err) = result else {
         return;
+    };
+    if action == Action::Overwrite {
+        panic!("golden/{rel}: cannot rewrite it: {err}");
     }
     let expected = std::fs::read(&path).unwrap_or_else(|_| {
         panic!("golden/{rel} is missing; run the tests with PORTPLAN_BLESS=1 to create it")
     });
-    if expected != actual {
-        let e = String::from_utf8_lossy(&expected);
-        let a = String::from_utf8_lossy(actual);
-        let diff = similar::TextDiff::from_lines(e.as_ref(), a.as_ref())
-            .unified_diff()
-            .header(&format!("golden/{rel}"), "actual")
-            .to_string();
-        panic!("golden/{rel} differs (PORTPLAN_BLESS=1 rewrites it):\n{diff}");
-    }
+    let e = String::from_utf8_lossy(&expected);
+    let a = String::from_utf8_lossy(actual);
+    let diff = similar::TextDiff::from_lines(e.as_ref(), a.as_ref())
+        .unified_diff()
+        .header(&format!("golden/{rel}"), "actual")
+        .to_string();
+    panic!("golden/{rel} differs (PORTPLAN_BLESS=1 rewrites it):\n{diff}");
 }
 
 /// Whether a real tool a test needs must be present: under CI (`CI=true`) a missing tool is
