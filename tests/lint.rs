@@ -314,7 +314,7 @@ fn the_repository_model_and_its_generated_outputs_lint_clean() {
             "lint",
             "-m",
             model,
-            &format!("golden/gen/{name}"),
+            &crate::common::committed_output(name),
             "--format",
             "json",
         ]);

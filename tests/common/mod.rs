@@ -110,6 +110,18 @@ pub fn models() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// Where the committed output of the model `name` of [`models`] is, relative to the repository
+/// root: the repository's own model's is chart-out/, which `portplan gen` writes (and which
+/// `generate::committed_chart_out_is_current` checks with `gen --check`); each example's is
+/// golden/gen/<name>/.
+pub fn committed_output(name: &str) -> String {
+    if name == "reference" {
+        "chart-out".to_owned()
+    } else {
+        format!("golden/gen/{name}")
+    }
+}
+
 /// `(rule, path, line)` of every finding in `lint --format json` output, in report order.
 pub fn lint_findings(out: &Output) -> Vec<(String, String, u64)> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)
