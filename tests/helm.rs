@@ -6,7 +6,6 @@
 //! manifests under both versions; and each version must refuse values that the chart's
 //! `values.schema.json` forbids.
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
@@ -38,19 +37,13 @@ impl Chart {
     /// `helm template RELEASE CHART --namespace NS --kube-version V [-f VALUES]`.
     fn template(&self, helm: &Helm, values: Option<&Path>) -> std::process::Output {
         let kube_version = self.kube_version();
-        let mut args: Vec<&OsStr> = vec![
-            "template".as_ref(),
-            self.release().as_ref(),
-            self.path.as_os_str(),
-            "--namespace".as_ref(),
-            self.namespace().as_ref(),
-            "--kube-version".as_ref(),
-            kube_version.as_ref(),
-        ];
-        if let Some(v) = values {
-            args.extend(["--values".as_ref(), v.as_os_str()]);
-        }
-        helm.run(args)
+        helm.template(
+            self.release(),
+            &self.path,
+            self.namespace(),
+            &kube_version,
+            values,
+        )
     }
 
     /// The component whose HTTP port the gateway's push route uses, and its values key.
@@ -149,15 +142,6 @@ fn charts() -> Vec<Chart> {
     charts
 }
 
-fn show(o: &std::process::Output) -> String {
-    format!(
-        "exit {:?}\n--- stderr\n{}--- stdout (first 40 lines)\n{}",
-        o.status.code(),
-        stderr(o),
-        stdout(o).lines().take(40).collect::<Vec<_>>().join("\n")
-    )
-}
-
 #[test]
 fn every_generated_chart_passes_lint_strict_and_renders_under_helm_3_and_4() {
     let Some(helms) = helms() else {
@@ -169,56 +153,19 @@ fn every_generated_chart_passes_lint_strict_and_renders_under_helm_3_and_4() {
         for c in &charts {
             let helms = &helms;
             s.spawn(move || {
+                let kube_version = c.kube_version();
                 let mut renders = Vec::new();
                 for helm in helms {
                     let what = format!("{} {}", helm.name(), c.model);
-                    let kube_version = c.kube_version();
-                    let o = helm.run([
-                        "lint".as_ref(),
-                        "--strict".as_ref(),
-                        "--namespace".as_ref(),
-                        c.namespace().as_ref(),
-                        "--kube-version".as_ref(),
-                        kube_version.as_ref(),
-                        c.path.as_os_str(),
-                    ] as [&OsStr; 7]);
-                    assert!(
-                        o.status.success() && stdout(&o).contains("1 chart(s) linted, 0 chart(s) failed"),
-                        "{what}: helm lint --strict failed:\n{}",
-                        show(&o)
-                    );
-                    // Lint runs the templates with `fail` only logged (Helm 3: `[INFO] Fail:`,
-                    // Helm 4: `funcMap fail`): in the model's namespace, nothing may be.
-                    let err = stderr(&o);
-                    assert!(
-                        !err.contains("Fail:") && !err.contains("funcMap fail"),
-                        "{what}: helm lint logged a failure:\n{}",
-                        show(&o)
-                    );
-                    let o = c.template(helm, None);
-                    assert!(
-                        o.status.success(),
-                        "{what}: helm template into namespace {} for Kubernetes {kube_version} failed:\n{}",
-                        c.namespace(),
-                        show(&o)
-                    );
-                    let text = stdout(&o);
-                    let kinds = text.lines().filter(|l| l.starts_with("kind: ")).count();
-                    assert!(kinds > 0, "{what}: helm template rendered no manifest");
+                    helm.lint_strict(&c.path, c.namespace(), &kube_version)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
+                    let text = helm
+                        .render(c.release(), &c.path, c.namespace(), &kube_version)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
                     renders.push((helm.name(), text));
                 }
-                let (first, text) = &renders[0];
-                for (other, other_text) in &renders[1..] {
-                    if text != other_text {
-                        let diff = similar::TextDiff::from_lines(text, other_text)
-                            .unified_diff()
-                            .header(first, other)
-                            .to_string();
-                        panic!(
-                            "{}: {first} and {other} render different manifests:\n{diff}",
-                            c.model
-                        );
-                    }
+                if let Some(d) = render_differences(&renders).first() {
+                    panic!("{}: {d}", c.model);
                 }
             });
         }

@@ -1,6 +1,6 @@
-//! One verdict per model, and no panic on any model: the regressions of issue 10, a property
-//! test that `validate` and `plan` agree over a corpus and its mutations, and every
-//! combination of mode, port strategy, disabled component and cache.
+//! One verdict per model, and no panic on any model: the regressions of issue 10, and a
+//! property test that `validate` and `plan` agree over a corpus and its mutations. (Every
+//! combination of mode, port strategy, disabled component and cache: tests/combinations.rs.)
 
 use std::path::{Path, PathBuf};
 
@@ -498,66 +498,4 @@ fn validate_and_plan_agree_on_every_model() {
         valid > 30,
         "only {valid} mutations were valid: the corpus tests too little"
     );
-}
-
-/// Every combination of mode x port strategy x one component disabled x each cache on or
-/// off: no panic, and every model that plans renders.
-#[test]
-fn every_combination_plans_or_fails_cleanly_and_renders() {
-    use portplan::model::Mode;
-    let mut rendered = 0;
-    let mut refused = 0;
-    for (mode, name, storage) in [
-        (Mode::Monolithic, "monolithic", ""),
-        (
-            Mode::SimpleScalable,
-            "simple-scalable",
-            "storage: {type: s3, buckets: {chunks: loki-chunks}}\n",
-        ),
-        (
-            Mode::Distributed,
-            "distributed",
-            "storage: {type: s3, buckets: {chunks: loki-chunks}}\n",
-        ),
-    ] {
-        let mut disabled: Vec<Option<&str>> = vec![None];
-        disabled.extend(mode.components().iter().map(|c| Some(c.name())));
-        for strategy in ["shared", "per-component"] {
-            for off in &disabled {
-                for (chunks, results) in
-                    [(true, true), (true, false), (false, true), (false, false)]
-                {
-                    let mut m = format!(
-                        "release: loki\nnamespace: logs\nmode: {name}\nports: {{strategy: {strategy}}}\n{storage}caches: {{chunks: {{enabled: {chunks}}}, results: {{enabled: {results}}}}}\n"
-                    );
-                    if let Some(c) = off {
-                        m.push_str(&format!("components: {{{c}: {{enabled: false}}}}\n"));
-                    }
-                    let result = std::panic::catch_unwind(|| {
-                        let lm = portplan::model::parse_model("m.yaml", m.clone())
-                            .expect("the schema accepts it");
-                        match portplan::plan::build_plan(&lm) {
-                            Ok(plan) => {
-                                portplan::render::render(&plan, None).expect("a plan renders");
-                                true
-                            }
-                            Err(f) => {
-                                assert!(!f.diagnostics.is_empty());
-                                false
-                            }
-                        }
-                    });
-                    match result {
-                        Ok(true) => rendered += 1,
-                        Ok(false) => refused += 1,
-                        Err(_) => panic!("panicked on:\n{m}"),
-                    }
-                }
-            }
-        }
-    }
-    // Monolithic: 8 plan; simple-scalable: 8; distributed: the 4 optional components and
-    // none, 40. Each required component disabled is refused.
-    assert_eq!(rendered, 56, "{refused} refused");
-    assert_eq!(refused, 64);
 }
