@@ -1,12 +1,11 @@
 //! `gen` killed with SIGKILL at any moment: the output folder holds exactly the previous
 //! output or exactly the new one, never a mix, and the next run succeeds and cleans up.
 //!
-//! tests/gen.rs aborts a run at a chosen point (`PORTPLAN_TEST_ABORT_BEFORE_SWAP`); this
+//! tests/generate.rs aborts a run at a chosen point (`PORTPLAN_TEST_ABORT_BEFORE_SWAP`); this
 //! test uses a real signal at delays spread over a whole run, so the kill lands while files
 //! are written, while they are synced, around the swap and after it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
@@ -80,9 +79,8 @@ fn staging_left(dir: &Path) -> Vec<String> {
 
 #[test]
 fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
-    let dir = std::env::temp_dir().join(format!("portplan-sigkill-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = temp_dir("sigkill");
+    let dir = tmp.path();
     let models = [model(0), model(1000)];
 
     // The two expected trees, from uninterrupted runs under the same model path (the header
@@ -92,7 +90,7 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
     for m in &models {
         std::fs::write(dir.join("m.yaml"), m).unwrap();
         let _ = std::fs::remove_dir_all(dir.join("out"));
-        full = full.max(gen_ok(&dir));
+        full = full.max(gen_ok(dir));
         expected.push(tree(&dir.join("out")));
     }
     assert!(expected[0].len() > CLIENTS, "{} files", expected[0].len());
@@ -121,7 +119,7 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
             .wrapping_add(1442695040888963407);
         let jitter = Duration::from_micros((seed >> 33) % 2000);
         let delay = full.mul_f64(f64::from(round) / f64::from(KILLS) * 2.0) + jitter;
-        let mut child = gen_cmd(&dir).spawn().unwrap();
+        let mut child = gen_cmd(dir).spawn().unwrap();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
@@ -129,7 +127,7 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
             interrupted += 1;
         }
         // A staging folder left behind: the kill landed while the new output was written.
-        if !staging_left(&dir).is_empty() {
+        if !staging_left(dir).is_empty() {
             mid_write += 1;
         }
 
@@ -162,16 +160,15 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
     // The next run succeeds, writes the requested output and leaves no staging folder.
     let want = 1 - current;
     std::fs::write(dir.join("m.yaml"), &models[want]).unwrap();
-    gen_ok(&dir);
+    gen_ok(dir);
     assert!(
         tree(&dir.join("out")) == expected[want],
         "the next run wrote the new output"
     );
-    assert_eq!(staging_left(&dir), Vec::<String>::new());
+    assert_eq!(staging_left(dir), Vec::<String>::new());
     eprintln!(
         "{KILLS} kills over a {full:?} run: {interrupted} interrupted a run, {mid_write} while \
          it wrote the new output; out/ held the first output {} times, the second {} times",
         seen[0], seen[1]
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,8 +1,7 @@
 //! docs/model.md and the model's schema cannot drift: every documented section lists exactly
 //! the properties of its schema definition, and every definition is documented.
 
-mod common;
-use common::root;
+use crate::common::root;
 
 use std::collections::{BTreeMap, BTreeSet};
 

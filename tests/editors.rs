@@ -4,8 +4,7 @@
 //!
 //! The server is installed by `tests/setup.sh` (`npm ci --prefix tests/tools`).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

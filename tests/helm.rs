@@ -6,12 +6,9 @@
 //! manifests under both versions; and each version must refuse values that the chart's
 //! `values.schema.json` forbids.
 
-mod common;
-
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// One chart to judge, with what Helm needs to install it as the model says.
@@ -40,19 +37,13 @@ impl Chart {
     /// `helm template RELEASE CHART --namespace NS --kube-version V [-f VALUES]`.
     fn template(&self, helm: &Helm, values: Option<&Path>) -> std::process::Output {
         let kube_version = self.kube_version();
-        let mut args: Vec<&OsStr> = vec![
-            "template".as_ref(),
-            self.release().as_ref(),
-            self.path.as_os_str(),
-            "--namespace".as_ref(),
-            self.namespace().as_ref(),
-            "--kube-version".as_ref(),
-            kube_version.as_ref(),
-        ];
-        if let Some(v) = values {
-            args.extend(["--values".as_ref(), v.as_os_str()]);
-        }
-        helm.run(args)
+        helm.template(
+            self.release(),
+            &self.path,
+            self.namespace(),
+            &kube_version,
+            values,
+        )
     }
 
     /// The component whose HTTP port the gateway's push route uses, and its values key.
@@ -151,15 +142,6 @@ fn charts() -> Vec<Chart> {
     charts
 }
 
-fn show(o: &std::process::Output) -> String {
-    format!(
-        "exit {:?}\n--- stderr\n{}--- stdout (first 40 lines)\n{}",
-        o.status.code(),
-        stderr(o),
-        stdout(o).lines().take(40).collect::<Vec<_>>().join("\n")
-    )
-}
-
 #[test]
 fn every_generated_chart_passes_lint_strict_and_renders_under_helm_3_and_4() {
     let Some(helms) = helms() else {
@@ -171,56 +153,19 @@ fn every_generated_chart_passes_lint_strict_and_renders_under_helm_3_and_4() {
         for c in &charts {
             let helms = &helms;
             s.spawn(move || {
+                let kube_version = c.kube_version();
                 let mut renders = Vec::new();
                 for helm in helms {
                     let what = format!("{} {}", helm.name(), c.model);
-                    let kube_version = c.kube_version();
-                    let o = helm.run([
-                        "lint".as_ref(),
-                        "--strict".as_ref(),
-                        "--namespace".as_ref(),
-                        c.namespace().as_ref(),
-                        "--kube-version".as_ref(),
-                        kube_version.as_ref(),
-                        c.path.as_os_str(),
-                    ] as [&OsStr; 7]);
-                    assert!(
-                        o.status.success() && stdout(&o).contains("1 chart(s) linted, 0 chart(s) failed"),
-                        "{what}: helm lint --strict failed:\n{}",
-                        show(&o)
-                    );
-                    // Lint runs the templates with `fail` only logged (Helm 3: `[INFO] Fail:`,
-                    // Helm 4: `funcMap fail`): in the model's namespace, nothing may be.
-                    let err = stderr(&o);
-                    assert!(
-                        !err.contains("Fail:") && !err.contains("funcMap fail"),
-                        "{what}: helm lint logged a failure:\n{}",
-                        show(&o)
-                    );
-                    let o = c.template(helm, None);
-                    assert!(
-                        o.status.success(),
-                        "{what}: helm template into namespace {} for Kubernetes {kube_version} failed:\n{}",
-                        c.namespace(),
-                        show(&o)
-                    );
-                    let text = stdout(&o);
-                    let kinds = text.lines().filter(|l| l.starts_with("kind: ")).count();
-                    assert!(kinds > 0, "{what}: helm template rendered no manifest");
+                    helm.lint_strict(&c.path, c.namespace(), &kube_version)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
+                    let text = helm
+                        .render(c.release(), &c.path, c.namespace(), &kube_version)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
                     renders.push((helm.name(), text));
                 }
-                let (first, text) = &renders[0];
-                for (other, other_text) in &renders[1..] {
-                    if text != other_text {
-                        let diff = similar::TextDiff::from_lines(text, other_text)
-                            .unified_diff()
-                            .header(first, other)
-                            .to_string();
-                        panic!(
-                            "{}: {first} and {other} render different manifests:\n{diff}",
-                            c.model
-                        );
-                    }
+                if let Some(d) = render_differences(&renders).first() {
+                    panic!("{}: {d}", c.model);
                 }
             });
         }
@@ -256,13 +201,8 @@ fn helm_3_and_4_refuse_values_the_chart_schema_forbids() {
                     .unwrap()["http_port"]
                     .as_u64()
                     .unwrap();
-                let dir = std::env::temp_dir().join(format!(
-                    "portplan-helm-schema-{}-{}",
-                    c.model.replace(['/', ' ', '(', ')'], "-"),
-                    std::process::id()
-                ));
-                let _ = std::fs::remove_dir_all(&dir);
-                std::fs::create_dir_all(&dir).unwrap();
+                let tmp = temp_dir("helm-schema");
+                let dir = tmp.path();
                 let write = |name: &str, text: &str| {
                     let f = dir.join(name);
                     std::fs::write(&f, text).unwrap();
@@ -332,7 +272,6 @@ fn helm_3_and_4_refuse_values_the_chart_schema_forbids() {
                         );
                     }
                 }
-                std::fs::remove_dir_all(&dir).unwrap();
             });
         }
     });
@@ -347,18 +286,20 @@ fn helm_accepts_the_documented_null_traffic_distribution() {
     let Some(helms) = helms() else {
         return;
     };
-    let file =
-        std::env::temp_dir().join(format!("portplan-helm-td-null-{}.yaml", std::process::id()));
-    std::fs::write(&file, "trafficDistribution: null\n").unwrap();
+    let file = tempfile::Builder::new()
+        .prefix("portplan-helm-td-null-")
+        .suffix(".yaml")
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), "trafficDistribution: null\n").unwrap();
     let mut refused = Vec::new();
     for c in charts() {
         for helm in &helms {
-            let o = c.template(helm, Some(&file));
+            let o = c.template(helm, Some(file.path()));
             if !o.status.success() {
                 refused.push(format!("{} {}: {}", helm.name(), c.model, stderr(&o)));
             }
         }
     }
-    std::fs::remove_file(&file).unwrap();
     assert!(refused.is_empty(), "{}", refused.join("\n"));
 }

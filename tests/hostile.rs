@@ -2,10 +2,7 @@
 //! structure, nor a path outside the output folder: they are rejected with a position, or land
 //! quoted in a data file.
 
-mod common;
-use common::*;
-
-use std::path::PathBuf;
+use crate::common::*;
 
 const BASE: &str = r#"release: loki
 namespace: logging
@@ -125,25 +122,19 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("component key", "  single-binary:", "  {V}:"),
 ];
 
-fn workdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("portplan-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn the_base_model_is_valid() {
-    let dir = workdir("base");
+    let tmp = temp_dir("base");
+    let dir = tmp.path();
     std::fs::write(dir.join("m.yaml"), BASE).unwrap();
-    let o = portplan_in(&dir, &["gen", "--model", "m.yaml", "--out", "out"]);
+    let o = portplan_in(dir, &["gen", "--model", "m.yaml", "--out", "out"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn hostile_strings_are_rejected_with_a_position_and_nothing_is_written() {
-    let dir = workdir("fields");
+    let tmp = temp_dir("fields");
+    let dir = tmp.path();
     let mut checked = 0;
     for (what, line, replacement) in FIELDS {
         assert!(
@@ -155,7 +146,7 @@ fn hostile_strings_are_rejected_with_a_position_and_nothing_is_written() {
             let quoted = serde_json::to_string(value).unwrap();
             let model = BASE.replacen(line, &replacement.replace("{V}", &quoted), 1);
             std::fs::write(dir.join("m.yaml"), &model).unwrap();
-            let o = portplan_in(&dir, &["gen", "--model", "m.yaml", "--out", "out"]);
+            let o = portplan_in(dir, &["gen", "--model", "m.yaml", "--out", "out"]);
             let err = stderr(&o);
             assert_eq!(
                 o.status.code(),
@@ -178,30 +169,30 @@ fn hostile_strings_are_rejected_with_a_position_and_nothing_is_written() {
         }
     }
     assert_eq!(checked, FIELDS.len() * HOSTILE.len());
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn accepted_free_text_lands_quoted() {
-    let dir = workdir("quoted");
+    let tmp = temp_dir("quoted");
+    let dir = tmp.path();
     let model = BASE.replace("    - name: Loki", "    - name: Loki (team-a) v2.0");
     std::fs::write(dir.join("m.yaml"), model).unwrap();
-    let o = portplan_in(&dir, &["gen", "--model", "m.yaml", "--out", "out"]);
+    let o = portplan_in(dir, &["gen", "--model", "m.yaml", "--out", "out"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ds = std::fs::read_to_string(dir.join("out/grafana/datasources.yaml")).unwrap();
     assert!(ds.contains("  - name: \"Loki (team-a) v2.0\"\n"), "{ds}");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_hostile_model_path_cannot_reach_template_text() {
-    let dir = workdir("path");
+    let tmp = temp_dir("path");
+    let dir = tmp.path();
     // A folder named `{{ fail "x" }}*` holding ` #.yaml`: the path closes a Go template
     // comment and opens an action.
     let name = "{{ fail \"x\" }}*/ #.yaml";
     std::fs::create_dir_all(dir.join("{{ fail \"x\" }}*")).unwrap();
     std::fs::write(dir.join(name), BASE).unwrap();
-    let o = portplan_in(&dir, &["gen", "--model", name, "--out", "out"]);
+    let o = portplan_in(dir, &["gen", "--model", name, "--out", "out"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     for (path, bytes) in portplan::output::read_tree(&dir.join("out")).unwrap() {
         let text = String::from_utf8(bytes).unwrap();
@@ -215,5 +206,4 @@ fn a_hostile_model_path_cannot_reach_template_text() {
         ),
         "{notes}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -2,24 +2,18 @@
 //! each has a clean counterpart that turns into a finding when broken, the output formats
 //! are stable and SARIF validates against the official schema.
 
-mod common;
-use common::{assert_golden, lint_findings, portplan, portplan_in, root, stderr, stdout};
+use crate::common::{
+    assert_golden, lint_findings, portplan, portplan_in, root, stderr, stdout, temp_dir,
+};
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use portplan::lint::rules::ALL;
 use serde_json::Value;
 
 const REPO: &str = "tests/cases/lint-repo";
 const CLEAN: &str = "tests/cases/lint-clean";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("portplan-lint-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// `(rule, path, line)` of every finding in `lint --format json` output.
 fn findings(out: &std::process::Output) -> BTreeSet<(String, String, u64)> {
@@ -284,19 +278,19 @@ fn each_clean_counterpart_fires_once_broken() {
         ("probe-port-mismatch/workload.yaml", "port: 8080", "port: 8081", "probe-port-mismatch", "probe-port-mismatch/workload.yaml:40"),
     ];
     for (i, (file, from, to, rule, at)) in breaks.iter().enumerate() {
-        let dir = temp_dir(&format!("break-{i}"));
-        copy_tree(&root().join(CLEAN), &dir);
+        let tmp = temp_dir(&format!("break-{i}"));
+        let dir = tmp.path();
+        copy_tree(&root().join(CLEAN), dir);
         let path = dir.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{file} has no `{from}`");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-        let out = portplan_in(&dir, &["lint", ".", "--format", "json"]);
+        let out = portplan_in(dir, &["lint", ".", "--format", "json"]);
         let got = findings(&out);
         let (path, line) = at.split_once(':').unwrap();
         let expected: BTreeSet<_> =
             [(rule.to_string(), path.to_owned(), line.parse().unwrap())].into();
         assert_eq!(got, expected, "breaking {file} ({from} -> {to})");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -314,13 +308,13 @@ fn the_repository_model_and_its_generated_outputs_lint_clean() {
     );
     // The examples may carry warnings about themselves (the monolithic one targets 1.30,
     // where trafficDistribution is alpha), but their generated files add nothing.
-    for (name, model) in common::models() {
+    for (name, model) in crate::common::models() {
         let alone = portplan(&["lint", "-m", model, "--format", "json"]);
         let out = portplan(&[
             "lint",
             "-m",
             model,
-            &format!("golden/gen/{name}"),
+            &crate::common::committed_output(name),
             "--format",
             "json",
         ]);
@@ -333,7 +327,8 @@ fn the_repository_model_and_its_generated_outputs_lint_clean() {
 #[test]
 fn chart_values_flag_reads_both_layouts() {
     // The official chart's deploymentMode, in a file not named values.yaml.
-    let dir = temp_dir("chart-values");
+    let tmp = temp_dir("chart-values");
+    let dir = tmp.path();
     let live = dir.join("live.yaml");
     std::fs::write(
         &live,
@@ -369,7 +364,6 @@ fn chart_values_flag_reads_both_layouts() {
         "golden/gen/simple-scalable/loki/values.yaml",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -421,7 +415,8 @@ fn model_problems_the_plan_refuses_are_findings_not_failures() {
     }
     // A cluster older than the field: the preset is left out silently; a value the user
     // wrote is a warning, exit 0.
-    let dir = temp_dir("old-kube");
+    let tmp = temp_dir("old-kube");
+    let dir = tmp.path();
     let model = dir.join("m.yaml");
     let base = "release: loki\nnamespace: logging\nkubeVersion: \"1.29\"\nmode: monolithic\nstorage: {type: filesystem}\n";
     std::fs::write(&model, base).unwrap();
@@ -435,12 +430,12 @@ fn model_problems_the_plan_refuses_are_findings_not_failures() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"][0]["rule"], "traffic-distribution-unsupported");
     assert_eq!(v["findings"][0]["severity"], "warning");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn walker_skips_ignored_binary_huge_and_looping_files() {
-    let dir = temp_dir("walk");
+    let tmp = temp_dir("walk");
+    let dir = tmp.path();
     let drift = "url = \"http://loki-v3-distributor:4100/loki/api/v1/push\"\n";
     // No .git here: .gitignore is honoured all the same.
     std::fs::write(dir.join(".gitignore"), "ignored.alloy\n").unwrap();
@@ -459,7 +454,7 @@ fn walker_skips_ignored_binary_huge_and_looping_files() {
 
     let model = root().join("portplan.yaml");
     let out = portplan_in(
-        &dir,
+        dir,
         &[
             "lint",
             "-m",
@@ -487,7 +482,7 @@ fn walker_skips_ignored_binary_huge_and_looping_files() {
     assert!(err.contains("1 binary file skipped"), "{err}");
     // The same tree on one thread gives the same answer.
     let one = portplan_in(
-        &dir,
+        dir,
         &[
             "lint",
             "-m",
@@ -500,7 +495,6 @@ fn walker_skips_ignored_binary_huge_and_looping_files() {
         ],
     );
     assert_eq!(one.stdout, out.stdout);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

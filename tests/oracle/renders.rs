@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::manifests::Render;
 use super::port_change::{PortChange, contains_number};
-use crate::common::{Helm, helms, models as model_files, portplan, stderr, stdout};
+use crate::common::{Helm, helms, models as model_files, portplan, stderr, stdout, temp_dir};
 
 /// The trafficDistribution the override file gives the moved component's Service.
 const OVERRIDE_TRAFFIC_DISTRIBUTION: &str = "PreferClose";
@@ -94,15 +94,11 @@ pub fn models() -> Option<&'static [Model]> {
     static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
     let helms = helms()?;
     Some(MODELS.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("portplan-oracles-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let models = model_files()
+        let dir = temp_dir("oracles");
+        model_files()
             .into_iter()
-            .map(|(name, path)| prepare(&helms, &dir.join(name), name, path))
-            .collect();
-        std::fs::remove_dir_all(&dir).unwrap();
-        models
+            .map(|(name, path)| prepare(&helms, &dir.path().join(name), name, path))
+            .collect()
     }))
 }
 
