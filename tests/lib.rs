@@ -27,6 +27,7 @@ mod helm;
 mod hostile;
 mod hostile_inputs;
 mod lint;
+mod lint_rules;
 mod model_errors;
 mod oracles;
 mod ports_plan;

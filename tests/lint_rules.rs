@@ -10,8 +10,7 @@
 //! separated, `#` lines are comments), so fixtures elsewhere in tests/cases are reused as they
 //! are. `PORTPLAN_BLESS=1` rewrites the goldens.
 
-mod common;
-use common::{assert_golden, blessing, lint_findings, portplan, root, stderr, stdout};
+use crate::common::{assert_golden, blessing, lint_findings, portplan, root, stderr, stdout};
 
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
