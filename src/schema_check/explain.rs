@@ -15,9 +15,10 @@ use super::describe::{choices, found, or_list, show, show_str, type_phrase};
 use crate::suggest::did_you_mean;
 use crate::yaml::located::pointer_token;
 
-/// One reason a document does not satisfy its schema.
+/// One reason a document does not satisfy its schema, before it is located in the file (a
+/// [`super::Violation`] is a located one).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
+pub struct Reason {
     /// JSON pointer (RFC 6901) of the offending node.
     pub pointer: String,
     /// Whether to point at the node's key rather than its value (unknown or missing keys).
@@ -43,9 +44,9 @@ enum Detail {
     Text(String),
 }
 
-impl Finding {
+impl Reason {
     fn new(pointer: &str, keyword: &str, detail: Detail) -> Self {
-        Finding {
+        Reason {
             pointer: pointer.to_owned(),
             at_key: false,
             keyword: keyword.to_owned(),
@@ -54,7 +55,7 @@ impl Finding {
     }
 
     fn text(pointer: &str, keyword: &str, message: String) -> Self {
-        Finding::new(pointer, keyword, Detail::Text(message))
+        Reason::new(pointer, keyword, Detail::Text(message))
     }
 
     fn at_key(mut self) -> Self {
@@ -113,11 +114,11 @@ impl Finding {
 
 /// Explains one validator error against the schema document it came from (`schema` is used to
 /// look up the property names an unknown key could have meant).
-pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
+pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Reason> {
     let path = err.instance_path().as_str();
     let instance: &Value = err.instance();
     let keyword = err.kind().keyword().to_owned();
-    let one = |message: String| vec![Finding::text(path, &keyword, message)];
+    let one = |message: String| vec![Reason::text(path, &keyword, message)];
     match err.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             alternatives(path, &keyword, instance, context, schema)
@@ -127,7 +128,7 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
                 TypeKind::Single(t) => vec![*t],
                 TypeKind::Multiple(set) => set.iter().collect(),
             };
-            vec![Finding::new(
+            vec![Reason::new(
                 path,
                 &keyword,
                 Detail::Type {
@@ -153,7 +154,7 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
                 .iter()
                 .map(|key| {
                     let pointer = format!("{path}/{}", pointer_token(key));
-                    Finding::text(&pointer, &keyword, unknown_key(key, &known)).at_key()
+                    Reason::text(&pointer, &keyword, unknown_key(key, &known)).at_key()
                 })
                 .collect()
         }
@@ -161,7 +162,7 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
             let name = property
                 .as_str()
                 .map_or_else(|| property.to_string(), str::to_owned);
-            vec![Finding::text(path, &keyword, format!("missing required key `{name}`")).at_key()]
+            vec![Reason::text(path, &keyword, format!("missing required key `{name}`")).at_key()]
         }
         ValidationErrorKind::Maximum { limit } => {
             one(format!("{} is above the maximum {limit}", show(instance)))
@@ -247,7 +248,7 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
                 "{} is not allowed here (the schema is `false` at this place)",
                 show(instance)
             );
-            let f = Finding::text(path, &keyword, message);
+            let f = Reason::text(path, &keyword, message);
             vec![if path.is_empty() { f } else { f.at_key() }]
         }
         ValidationErrorKind::PropertyNames { error } => {
@@ -256,10 +257,10 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Finding> {
             let pointer = format!("{path}/{}", pointer_token(name));
             let reasons: Vec<String> = explain(error, schema)
                 .iter()
-                .map(Finding::message)
+                .map(Reason::message)
                 .collect();
             vec![
-                Finding::text(
+                Reason::text(
                     &pointer,
                     &keyword,
                     format!(
@@ -284,16 +285,16 @@ fn alternatives(
     instance: &Value,
     branches: &[Vec<ValidationError<'static>>],
     schema: &Value,
-) -> Vec<Finding> {
-    let explained: Vec<Vec<Finding>> = branches
+) -> Vec<Reason> {
+    let explained: Vec<Vec<Reason>> = branches
         .iter()
         .map(|b| b.iter().flat_map(|e| explain(e, schema)).collect())
         .collect();
-    let mismatched = |b: &[Finding]| {
+    let mismatched = |b: &[Reason]| {
         b.iter()
             .any(|f| f.pointer == path && matches!(f.detail, Detail::Type { .. }))
     };
-    let viable: Vec<&Vec<Finding>> = explained
+    let viable: Vec<&Vec<Reason>> = explained
         .iter()
         .filter(|b| !b.is_empty() && !mismatched(b))
         .collect();
@@ -309,7 +310,7 @@ fn alternatives(
                     }
                 }
             }
-            vec![Finding::new(
+            vec![Reason::new(
                 path,
                 keyword,
                 Detail::Type {
@@ -341,8 +342,8 @@ fn alternatives(
             // deepest error), then the one with the fewest complaints.
             let mut best = many[0];
             for b in &many[1..] {
-                let key = |b: &Vec<Finding>| {
-                    let depth = b.iter().map(Finding::depth).max().unwrap_or(0);
+                let key = |b: &Vec<Reason>| {
+                    let depth = b.iter().map(Reason::depth).max().unwrap_or(0);
                     (depth, usize::MAX - b.len())
                 };
                 if key(b) > key(best) {
@@ -354,8 +355,8 @@ fn alternatives(
     }
 }
 
-fn choice(path: &str, keyword: &str, instance: &Value, allowed: Vec<Value>) -> Finding {
-    Finding::new(
+fn choice(path: &str, keyword: &str, instance: &Value, allowed: Vec<Value>) -> Reason {
+    Reason::new(
         path,
         keyword,
         Detail::Choice {
