@@ -1,4 +1,4 @@
-//! Turns the validator's errors into findings a person understands.
+//! Turns the validator's errors into reasons a person understands.
 //!
 //! A raw `anyOf` failure ("is not valid under any of the given schemas") says nothing useful:
 //! schemas generated from optional fields wrap almost every value in
