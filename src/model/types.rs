@@ -122,6 +122,14 @@ pub enum TrafficDistribution {
 }
 
 impl TrafficDistribution {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: [TrafficDistribution; 4] = [
+        TrafficDistribution::PreferClose,
+        TrafficDistribution::PreferSameZone,
+        TrafficDistribution::PreferSameNode,
+        TrafficDistribution::None,
+    ];
+
     /// The Kubernetes value, or `None` when the field is left unset.
     pub fn api_value(self) -> Option<&'static str> {
         match self {

@@ -29,6 +29,44 @@ pub struct ChartInfo {
     pub app_version: String,
 }
 
+/// What the chart's templates must know of Kubernetes itself, from the one place that says
+/// it: a template that decides at install time (on the cluster's real version, which may not
+/// be the model's) uses the same numbers as the Plan.
+#[derive(Serialize)]
+pub struct KubeFacts {
+    /// Each `trafficDistribution` value and the first Kubernetes version whose API takes it.
+    pub traffic_distribution_since: Vec<Since>,
+}
+
+/// A value and the first Kubernetes version (`1.30`) whose API takes it.
+#[derive(Serialize)]
+pub struct Since {
+    pub value: &'static str,
+    pub kube: String,
+}
+
+impl KubeFacts {
+    pub fn new() -> Self {
+        KubeFacts {
+            traffic_distribution_since: crate::model::TrafficDistribution::ALL
+                .iter()
+                .filter_map(|td| {
+                    Some(Since {
+                        value: td.api_value()?,
+                        kube: td.min_kube()?.to_string(),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Default for KubeFacts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The chart's name (the release), version, and Loki's version from the image tag.
 pub fn chart_info(plan: &Plan) -> ChartInfo {
     let tag = plan
@@ -55,6 +93,7 @@ pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> 
     let mut base = Context::new();
     base.insert("plan", plan);
     base.insert("chart", &chart);
+    base.insert("kube", &KubeFacts::new());
 
     let mut files = FileSet::new();
     let mut put = |path: String, text: String| -> Result<(), String> {

@@ -28,13 +28,13 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 A Service's trafficDistribution: the override, else the default ("None" = unset for this
-Service); nothing on clusters whose
-API lacks the field (before 1.30) or the value (PreferSameZone/PreferSameNode before 1.34). (dict "root" $ "override" .Values.x.trafficDistribution)
+Service); nothing on a cluster whose API lacks the value (the versions come from portplan's
+one rule, TrafficDistribution::min_kube). (dict "root" $ "override" .Values.x.trafficDistribution)
 */}}
 {{- define "loki.trafficDistribution" -}}
 {{- $td := .override | default .root.Values.trafficDistribution -}}
-{{- $kube := .root.Capabilities.KubeVersion.Version -}}
-{{- if and $td (ne $td "None") (semverCompare ">=1.30-0" $kube) (or (eq $td "PreferClose") (semverCompare ">=1.34-0" $kube)) -}}
+{{- $since := dict "PreferClose" "1.30" "PreferSameZone" "1.34" "PreferSameNode" "1.34" -}}
+{{- if and $td (hasKey $since $td) (semverCompare (printf ">=%s-0" (get $since $td)) .root.Capabilities.KubeVersion.Version) -}}
 {{- $td -}}
 {{- end -}}
 {{- end -}}
