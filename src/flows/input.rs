@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::aggregate::{Agg, Dims, FileFailure};
 use super::attribute::{self, Ctx, Source};
 use super::format::Layout;
+use super::record::{Fields, scan};
 
 /// Bytes per plain-file chunk: big enough that the per-chunk setup is noise, small enough
 /// that two cores share one large file evenly.
@@ -311,14 +312,17 @@ fn plain(
 ) -> Result<(), FileFailure> {
     use std::os::unix::fs::FileExt;
     let file = File::open(&f.path).map_err(|e| fail(f, start, format!("cannot open: {e}")))?;
+    let mut fields = Fields::new();
     let mut pos = if start > body { start - 1 } else { start };
     let mut skip_first = start > body;
     let mut filled = 0usize;
     // Offset in the file of buf[0].
     let mut base = pos;
+    // The last byte stays free for the newline a file's last line may lack.
+    let cap = buf.len() - 1;
     loop {
         let n = file
-            .read_at(&mut buf[filled..], pos)
+            .read_at(&mut buf[filled..cap], pos)
             .map_err(|e| fail(f, pos, format!("read error: {e}")))?;
         pos += n as u64;
         filled += n;
@@ -339,25 +343,26 @@ fn plain(
                 }
             }
         }
-        loop {
-            if base + i as u64 >= end {
-                return Ok(());
-            }
-            match memchr::memchr(b'\n', &buf[i..filled]) {
-                Some(k) => {
-                    attribute::line(ctx, src, agg, &buf[i..i + k], base + i as u64);
-                    i += k + 1;
-                }
-                None => break,
-            }
+        if eof && i < filled && buf[filled - 1] != b'\n' {
+            buf[filled] = b'\n';
+            filled += 1;
         }
-        if eof {
-            if i < filled {
-                attribute::line(ctx, src, agg, &buf[i..filled], base + i as u64);
+        let mut done = false;
+        let at = base + i as u64;
+        let used = scan(&buf[i..filled], &mut fields, |ls, le, fl| {
+            let off = at + ls as u64;
+            if off >= end {
+                done = true;
+                return false;
             }
+            attribute::line(ctx, src, agg, &buf[i..filled], fl, ls, le, off);
+            true
+        });
+        if done || eof {
             return Ok(());
         }
-        if i == 0 && filled == buf.len() {
+        i += used;
+        if i == 0 && filled == cap {
             agg.cov.malformed("line longer than 1 MiB", src.file, base);
             // Drop it: find its end in the next reads.
             base += filled as u64;
@@ -413,11 +418,13 @@ fn gzip(
         inner: BufReader::with_capacity(256 << 10, file),
         consumed: 0,
     });
+    let mut fields = Fields::new();
     let mut filled = 0usize;
     let mut base = 0u64;
     let mut skip = body;
+    let cap = buf.len() - 1;
     loop {
-        let n = match dec.read(&mut buf[filled..]) {
+        let n = match dec.read(&mut buf[filled..cap]) {
             Ok(n) => n,
             Err(e) => {
                 let at = dec.get_ref().consumed;
@@ -432,17 +439,20 @@ fn gzip(
             i = k;
             skip -= k as u64;
         }
-        while let Some(k) = memchr::memchr(b'\n', &buf[i..filled]) {
-            attribute::line(ctx, src, agg, &buf[i..i + k], base + i as u64);
-            i += k + 1;
+        if eof && i < filled && buf[filled - 1] != b'\n' {
+            buf[filled] = b'\n';
+            filled += 1;
         }
+        let at = base + i as u64;
+        let used = scan(&buf[i..filled], &mut fields, |ls, le, fl| {
+            attribute::line(ctx, src, agg, &buf[i..filled], fl, ls, le, at + ls as u64);
+            true
+        });
         if eof {
-            if i < filled {
-                attribute::line(ctx, src, agg, &buf[i..filled], base + i as u64);
-            }
             return Ok(());
         }
-        if i == 0 && filled == buf.len() {
+        i += used;
+        if i == 0 && filled == cap {
             agg.cov.malformed("line longer than 1 MiB", src.file, base);
             base += filled as u64;
             filled = 0;

@@ -64,6 +64,9 @@ pub struct Slot {
 pub struct PortMap {
     pub slots: Vec<Slot>,
     table: Box<[u16; 65536]>,
+    /// One bit per port: 8 KiB, so the "is it Loki at all" test of every record stays in
+    /// the L1 cache (the slot table is 128 KiB).
+    bits: Box<[u64; 1024]>,
 }
 
 /// The table's "not a Loki port".
@@ -96,10 +99,18 @@ impl PortMap {
             }
         }
         let mut table = Box::new([NO_SLOT; 65536]);
+        let mut bits = Box::new([0u64; 1024]);
         for (i, s) in slots.iter().enumerate() {
             table[usize::from(s.port)] = i as u16;
+            bits[usize::from(s.port) / 64] |= 1 << (s.port % 64);
         }
-        PortMap { slots, table }
+        PortMap { slots, table, bits }
+    }
+
+    /// Whether `port` is in the map.
+    #[inline(always)]
+    pub fn contains(&self, port: u16) -> bool {
+        self.bits[usize::from(port) / 64] >> (port % 64) & 1 == 1
     }
 
     /// The slot of `port`, or [`NO_SLOT`].
