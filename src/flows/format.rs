@@ -84,10 +84,6 @@ pub struct Layout {
     pub interface_id: Option<usize>,
     /// Header fields no version up to 9 defines: kept in place, never read.
     pub unknown: Vec<String>,
-    /// The last column the parser must reach to see the two ports.
-    pub(crate) ports_end: usize,
-    /// The last column the analysis reads.
-    pub(crate) last_needed: usize,
 }
 
 /// Why a format string was refused, with the 1-based column of the offending token.
@@ -169,7 +165,7 @@ impl Layout {
         if dstaddr.is_none() && pkt_dstaddr.is_none() {
             require("dstaddr")?;
         }
-        let mut l = Layout {
+        let l = Layout {
             srcaddr,
             dstaddr,
             pkt_srcaddr,
@@ -186,31 +182,8 @@ impl Layout {
             az_id: find("az-id"),
             interface_id: find("interface-id"),
             unknown,
-            ports_end: srcport.max(dstport),
-            last_needed: 0,
             fields,
         };
-        l.last_needed = [
-            l.srcaddr,
-            l.dstaddr,
-            l.pkt_srcaddr,
-            l.pkt_dstaddr,
-            Some(l.srcport),
-            Some(l.dstport),
-            l.protocol,
-            l.packets,
-            Some(l.bytes),
-            l.start,
-            l.end,
-            l.log_status,
-            l.flow_direction,
-            l.az_id,
-            l.interface_id,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(0);
         Ok(l)
     }
 
@@ -251,8 +224,6 @@ mod tests {
         assert_eq!((l.srcport, l.dstport, l.bytes), (5, 6, 9));
         assert_eq!(l.log_status, Some(13));
         assert_eq!(l.flow_direction, None);
-        assert_eq!(l.ports_end, 6);
-        assert_eq!(l.last_needed, 13);
     }
 
     #[test]
@@ -267,7 +238,6 @@ mod tests {
         assert_eq!((l.pkt_srcaddr, l.pkt_dstaddr), (Some(5), Some(2)));
         assert_eq!(l.srcaddr, None);
         assert_eq!(l.az_id, Some(6));
-        assert_eq!(l.ports_end, 3);
     }
 
     #[test]

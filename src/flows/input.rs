@@ -15,8 +15,17 @@ use super::format::Layout;
 use super::record::{Fields, scan};
 
 /// Bytes per plain-file chunk: big enough that the per-chunk setup is noise, small enough
-/// that two cores share one large file evenly.
+/// that two cores share one large file evenly. `PORTPLAN_FLOWS_CHUNK` overrides it so that
+/// tests can cut small files at every kind of boundary.
 const CHUNK: u64 = 32 << 20;
+
+fn chunk_size() -> u64 {
+    std::env::var("PORTPLAN_FLOWS_CHUNK")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &u64| n > 0)
+        .unwrap_or(CHUNK)
+}
 /// The read buffer of one worker.
 const BUF: usize = 1 << 20;
 
@@ -133,6 +142,7 @@ pub fn run(
         }
     }
     let mut tasks = Vec::new();
+    let chunk = chunk_size();
     for (i, h) in heads.iter().enumerate() {
         let Some(h) = h else { continue };
         if h.gzip {
@@ -140,7 +150,7 @@ pub fn run(
         } else {
             let mut s = h.body;
             while s < h.len {
-                let e = (s + CHUNK).min(h.len);
+                let e = (s + chunk).min(h.len);
                 tasks.push(Task::Plain {
                     file: i,
                     start: s,
