@@ -27,7 +27,7 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_slice(&o.stdout).expect("JSON")
 }
 
-fn port<'a>(v: &'a Value, p: u64) -> &'a Value {
+fn port(v: &Value, p: u64) -> &Value {
     v["ports"]
         .as_array()
         .unwrap()
