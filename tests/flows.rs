@@ -536,3 +536,182 @@ fn parquet_is_refused_per_file() {
     assert_eq!(nums(&v, 4101)[0], 1, "the other files still count");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// The oracles' Python (tests/setup.sh's venv, with duckdb, sqlglot and pandas), when it
+/// has `module`.
+fn python_with(module: &str) -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("PORTPLAN_PYTHON").map(PathBuf::from),
+        Some(PathBuf::from("/opt/portplan-oracles/venv/bin/python3")),
+        on_path("python3"),
+    ];
+    candidates.into_iter().flatten().find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Runs a DuckDB query file and returns its rows as JSON arrays.
+fn duckdb_rows(py: &Path, sql: &Path) -> Vec<Value> {
+    let o = std::process::Command::new(py)
+        .args([
+            "-c",
+            "import duckdb, json, sys\nrows = duckdb.sql(open(sys.argv[1]).read()).fetchall()\nprint(json.dumps([list(r) for r in rows]))",
+            sql.to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "duckdb: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice::<Value>(&o.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// `--sql duckdb` run by DuckDB gives `--format json`'s per-port numbers, on the
+/// handwritten logs and on a 2 MiB synthetic log (bench/flows_gen.py's mix).
+#[test]
+fn duckdb_sql_matches_json() {
+    let Some(py) = python_with("duckdb") else {
+        require_tool("python3 with duckdb (PyPI)", false);
+        return;
+    };
+    let d = scratch("duckdb");
+    let ports = d.join("ports.json");
+    std::fs::write(&ports, stdout(&portplan(&["ports", "--format", "json"]))).unwrap();
+    let syn = d.join("synthetic.log");
+    let g = std::process::Command::new(&py)
+        .args([
+            root().join("bench/flows_gen.py").to_str().unwrap(),
+            ports.to_str().unwrap(),
+            syn.to_str().unwrap(),
+            "2097152",
+        ])
+        .status()
+        .unwrap();
+    assert!(g.success());
+    let v5 =
+        std::fs::read_to_string(root().join("tests/cases/flows/custom/header-v5.log")).unwrap();
+    let v5_format: Vec<String> = v5
+        .lines()
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|f| format!("${{{f}}}"))
+        .collect();
+    let v5_format = v5_format.join(" ");
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (vec![], "tests/cases/flows/basic".into()),
+        (vec![], "tests/cases/flows/windows/rollout.log".into()),
+        (
+            vec![
+                "--since".into(),
+                "1700000000".into(),
+                "--until".into(),
+                "1700003000".into(),
+            ],
+            "tests/cases/flows/windows/rollout.log".into(),
+        ),
+        (
+            vec!["--log-format".into(), v5_format],
+            "tests/cases/flows/custom/header-v5.log".into(),
+        ),
+        (vec![], syn.to_str().unwrap().into()),
+    ];
+    for (flags, path) in cases {
+        let mut a: Vec<&str> = vec!["flows", "--sql", "duckdb"];
+        a.extend(flags.iter().map(String::as_str));
+        a.push(&path);
+        let sql = d.join("q.sql");
+        std::fs::write(&sql, stdout(&portplan(&a))).unwrap();
+        let rows = duckdb_rows(&py, &sql);
+        let v = json(&a[3..]);
+        assert_eq!(rows.len(), v["ports"].as_array().unwrap().len());
+        let mut nonzero = 0;
+        for r in rows {
+            let p = r[0].as_u64().unwrap();
+            let want: Vec<u64> = nums(&v, p).to_vec();
+            let got: Vec<u64> = r.as_array().unwrap()[4..10]
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect();
+            assert_eq!(got, want, "{path} {flags:?}: port {p}");
+            nonzero += usize::from(want[0] + want[3] > 0);
+        }
+        assert!(nonzero > 0, "{path}: not vacuous");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `--sql athena` parses as Trino (sqlglot): a syntax error in the DDL or the query cannot
+/// ship.
+#[test]
+fn athena_sql_parses_as_trino() {
+    let Some(py) = python_with("sqlglot") else {
+        require_tool("python3 with sqlglot (PyPI)", false);
+        return;
+    };
+    let d = scratch("athena");
+    for flags in [
+        vec![
+            "flows",
+            "--sql",
+            "athena",
+            "s3://bucket/AWSLogs/123456789012/vpcflowlogs/eu-west-1/",
+        ],
+        vec![
+            "flows",
+            "--sql",
+            "athena",
+            "--since",
+            "2026-03-01",
+            "--until",
+            "2026-03-08",
+            "s3://b/p",
+        ],
+        vec![
+            "flows",
+            "--sql",
+            "athena",
+            "--log-format",
+            "${flow-direction} ${srcport} ${dstport} ${pkt-srcaddr} ${pkt-dstaddr} ${bytes}",
+            "s3://b/p",
+        ],
+    ] {
+        let sql = stdout(&portplan(&flags));
+        assert!(sql.contains("'projection.enabled' = 'true'"));
+        assert!(
+            sql.contains("contains('10.0.0.0/19', TRY_CAST(sa AS IPADDRESS))"),
+            "zones inlined"
+        );
+        assert!(
+            sql.contains("(4202, 'ingester', 'grpc', 'ring')"),
+            "the port map inlined"
+        );
+        let f = d.join("a.sql");
+        std::fs::write(&f, &sql).unwrap();
+        let o = std::process::Command::new(&py)
+            .args([
+                "-c",
+                "import sqlglot, sys\nfrom sqlglot.errors import ErrorLevel\nx = sqlglot.parse(open(sys.argv[1]).read(), read='trino', error_level=ErrorLevel.RAISE)\nprint(' '.join(type(e).__name__ for e in x))",
+                f.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{flags:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "Create Select");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
