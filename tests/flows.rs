@@ -715,3 +715,124 @@ fn athena_sql_parses_as_trino() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// The HTML report in a real headless browser (Debian's chromium): it renders (a
+/// screenshot of a non-trivial size), and the bars of the rendered DOM carry the JSON's
+/// numbers, with widths in proportion to them.
+#[test]
+fn html_report_in_chromium() {
+    let Some(chromium) = on_path("chromium").or_else(|| on_path("chromium-browser")) else {
+        require_tool("chromium (Debian)", false);
+        return;
+    };
+    let d = scratch("html");
+    let html = d.join("report.html");
+    let o = portplan(&[
+        "flows",
+        "--format",
+        "json",
+        "--html",
+        html.to_str().unwrap(),
+        "--compare-at",
+        "1700003000",
+        "tests/cases/flows/windows",
+        "tests/cases/flows/basic",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        !page.contains("<script") && !page.contains("http://") && !page.contains("https://"),
+        "self-contained"
+    );
+    let run = |extra: &[&str]| {
+        let profile = d.join("profile");
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            format!("--user-data-dir={}", profile.display()),
+            "--window-size=1200,1400".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.push(format!("file://{}", html.display()));
+        std::process::Command::new(&chromium)
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let png = d.join("shot.png");
+    let o = run(&[&format!("--screenshot={}", png.display())]);
+    let shot = std::fs::read(&png)
+        .unwrap_or_else(|_| panic!("no screenshot: {}", String::from_utf8_lossy(&o.stderr)));
+    assert_eq!(&shot[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        shot.len() > 20_000,
+        "a rendered page, not a blank one: {} bytes",
+        shot.len()
+    );
+    // The DOM as the browser parsed it: every bar of the edges chart.
+    let dom = String::from_utf8(run(&["--dump-dom"]).stdout).unwrap();
+    let edges_svg = &dom[dom.find("<svg id=\"edges\"").expect("the edges chart")..];
+    let edges_svg = &edges_svg[..edges_svg.find("</svg>").unwrap()];
+    let attr = |tag: &str, name: &str| -> String {
+        let k = format!("{name}=\"");
+        let i = tag.find(&k).unwrap_or_else(|| panic!("{name} in {tag}")) + k.len();
+        tag[i..i + tag[i..].find('"').unwrap()].to_owned()
+    };
+    let bars: Vec<&str> = edges_svg.split("<rect").skip(1).collect();
+    let edges = v["edges"].as_array().unwrap();
+    assert_eq!(bars.len(), edges.len(), "one bar per edge");
+    let max = edges
+        .iter()
+        .map(|e| e["cross_zone_bytes"].as_u64().unwrap())
+        .max()
+        .unwrap() as f64;
+    let mut steerable = 0;
+    for b in bars {
+        let port: u64 = attr(b, "data-port").parse().unwrap();
+        let client = attr(b, "data-client");
+        let e = edges
+            .iter()
+            .find(|e| e["port"] == port && e["client"] == client.as_str())
+            .unwrap();
+        let bytes: u64 = attr(b, "data-bytes").parse().unwrap();
+        assert_eq!(
+            bytes,
+            e["cross_zone_bytes"].as_u64().unwrap(),
+            "{client} -> {port}"
+        );
+        assert_eq!(attr(b, "data-steerable"), e["steerable"].to_string());
+        let w: f64 = attr(b, "width").parse().unwrap();
+        assert!(
+            (w - bytes as f64 / max * 560.0).abs() < 0.01,
+            "width {w} for {bytes} of {max}"
+        );
+        if e["steerable"] == true {
+            steerable += bytes;
+        }
+    }
+    assert_eq!(
+        steerable,
+        v["totals"]["steerable_cross_zone_bytes"].as_u64().unwrap()
+    );
+    // The before/after chart: one bar per edge and window, carrying the JSON's shares.
+    let cmp = &dom[dom
+        .find("<svg id=\"compare\"")
+        .expect("the before/after chart")..];
+    let cmp = &cmp[..cmp.find("</svg>").unwrap()];
+    let rows = v["comparison"]["edges"].as_array().unwrap();
+    let bars: Vec<&str> = cmp.split("<rect").skip(1).collect();
+    assert_eq!(bars.len(), rows.len() * 2);
+    for b in bars {
+        let port: u64 = attr(b, "data-port").parse().unwrap();
+        let r = rows
+            .iter()
+            .find(|r| r["port"] == port && r["client"] == attr(b, "data-client").as_str())
+            .unwrap();
+        let key = format!("{}_cross_zone_share", attr(b, "data-window"));
+        let share: f64 = attr(b, "data-share").parse().unwrap();
+        assert_eq!(share, r[&key].as_f64().unwrap());
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
