@@ -15,10 +15,10 @@ Examples:
   portplan flows AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/03/
   portplan flows --since 2026-03-01 --until 2026-03-08 logs/
   portplan flows --compare-at 2026-03-04T12:00:00Z logs/     # before/after a rollout
-  portplan flows --baseline last-week/ this-week/
+  portplan flows --baseline last-week/ -- this-week/
   portplan flows --format json logs/ | jq '.edges[] | select(.steerable)'
   portplan flows --html report.html logs/
-  portplan flows --log-format '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${flow-direction}' logs/
+  portplan flows --log-format '${srcaddr} ${dstaddr} ${srcport} ${dstport} ${bytes}' logs/
   portplan flows --sql athena s3://my-bucket/AWSLogs/123456789012/vpcflowlogs/eu-west-1/
   portplan flows --sql duckdb 'logs/**/*.log.gz'
 

@@ -107,7 +107,7 @@ pub struct FileFailure {
 }
 
 /// What was read and what was not counted, and why.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Coverage {
     pub files: u64,
     pub input_bytes: u64,
@@ -139,12 +139,45 @@ pub struct Coverage {
     pub failures: Vec<FileFailure>,
     /// Header fields no known version defines.
     pub unknown_fields: Vec<String>,
-    /// Earliest `start` and latest `end` of counted records and NODATA/SKIPDATA windows.
-    pub first_start: Option<u64>,
-    pub last_end: Option<u64>,
+    /// Earliest `start` and latest `end` of counted records and NODATA/SKIPDATA windows
+    /// (`u64::MAX` and 0 while there is none: plain integers on the hot path).
+    pub first_start: u64,
+    pub last_end: u64,
     /// Shortest and longest `end - start` of counted records (the aggregation interval).
-    pub min_window: Option<u64>,
-    pub max_window: Option<u64>,
+    pub min_window: u64,
+    pub max_window: u64,
+}
+
+impl Default for Coverage {
+    fn default() -> Self {
+        Coverage {
+            files: 0,
+            input_bytes: 0,
+            records: 0,
+            headers: 0,
+            nodata: 0,
+            nodata_seconds: 0,
+            skipdata: 0,
+            skipdata_seconds: 0,
+            not_loki: 0,
+            outside_time: 0,
+            egress_duplicates: 0,
+            egress_duplicate_bytes: 0,
+            deduped: 0,
+            deduped_bytes: 0,
+            no_zone: 0,
+            no_zone_bytes: 0,
+            counted: 0,
+            malformed: BTreeMap::new(),
+            files_without_direction: 0,
+            failures: Vec::new(),
+            unknown_fields: Vec::new(),
+            first_start: u64::MAX,
+            last_end: 0,
+            min_window: u64::MAX,
+            max_window: 0,
+        }
+    }
 }
 
 impl Coverage {
@@ -163,15 +196,25 @@ impl Coverage {
     /// Widens the time range.
     #[inline]
     pub fn time(&mut self, start: u64, end: u64) {
-        self.first_start = Some(self.first_start.map_or(start, |s| s.min(start)));
-        self.last_end = Some(self.last_end.map_or(end, |e| e.max(end)));
+        self.first_start = self.first_start.min(start);
+        self.last_end = self.last_end.max(end);
+    }
+
+    /// The time range, when any record had one.
+    pub fn time_range(&self) -> Option<(u64, u64)> {
+        (self.first_start != u64::MAX).then_some((self.first_start, self.last_end))
+    }
+
+    /// The interval range, when any counted record had one.
+    pub fn window_range(&self) -> Option<(u64, u64)> {
+        (self.min_window != u64::MAX).then_some((self.min_window, self.max_window))
     }
 
     /// Widens the interval range.
     #[inline]
     pub fn window(&mut self, len: u64) {
-        self.min_window = Some(self.min_window.map_or(len, |s| s.min(len)));
-        self.max_window = Some(self.max_window.map_or(len, |e| e.max(len)));
+        self.min_window = self.min_window.min(len);
+        self.max_window = self.max_window.max(len);
     }
 
     pub fn merge(&mut self, o: Coverage) {
@@ -212,13 +255,9 @@ impl Coverage {
                 self.unknown_fields.push(f);
             }
         }
-        if let (Some(s), Some(e)) = (o.first_start, o.last_end) {
-            self.time(s, e);
-        }
-        if let (Some(a), Some(b)) = (o.min_window, o.max_window) {
-            self.window(a);
-            self.window(b);
-        }
+        self.time(o.first_start, o.last_end);
+        self.min_window = self.min_window.min(o.min_window);
+        self.max_window = self.max_window.max(o.max_window);
     }
 }
 

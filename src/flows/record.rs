@@ -9,20 +9,23 @@
 /// The most columns a line may have (versions 2 to 9 define 42 fields).
 pub const MAX_COLS: usize = 64;
 
-/// Field boundaries of one line, as offsets into the scanned buffer: field `i` is
-/// `buf[start[i]..end[i]]`.
+/// Field boundaries of one line, as offsets into the scanned buffer: the separators, so
+/// one store per field. `sep[0]` is the line's start minus one; field `i` is
+/// `buf[sep[i] + 1..sep[i + 1]]`.
 pub struct Fields {
-    start: [u32; MAX_COLS],
-    end: [u32; MAX_COLS],
+    sep: [u32; SEPS],
     /// How many fields the line has (`MAX_COLS + 1` when it has more than [`MAX_COLS`]).
     pub len: usize,
 }
 
+/// The separator slots: a power of two above `MAX_COLS`, so an index is masked instead of
+/// checked (a line with more fields wraps around harmlessly and is refused by its count).
+const SEPS: usize = 128;
+
 impl Fields {
     pub fn new() -> Fields {
         Fields {
-            start: [0; MAX_COLS],
-            end: [0; MAX_COLS],
+            sep: [0; SEPS],
             len: 0,
         }
     }
@@ -30,16 +33,7 @@ impl Fields {
     /// Field `i` (`i < len`).
     #[inline(always)]
     pub fn get<'a>(&self, buf: &'a [u8], i: usize) -> &'a [u8] {
-        &buf[self.start[i] as usize..self.end[i] as usize]
-    }
-
-    #[inline(always)]
-    fn push(&mut self, s: usize, e: usize) {
-        if self.len < MAX_COLS {
-            self.start[self.len] = s as u32;
-            self.end[self.len] = e as u32;
-        }
-        self.len += (self.len <= MAX_COLS) as usize;
+        &buf[self.sep[i].wrapping_add(1) as usize..self.sep[i + 1] as usize]
     }
 }
 
@@ -93,8 +87,9 @@ pub fn scan(
     mut each: impl FnMut(usize, usize, &Fields) -> bool,
 ) -> usize {
     let mut line_start = 0usize;
-    let mut field_start = 0usize;
-    fields.len = 0;
+    // The field count lives in a register; `fields.len` is written only for `each`.
+    let mut len = 0usize;
+    fields.sep[0] = u32::MAX; // line 0 starts at 0: "-1"
     let mut base = 0usize;
     let mut tail = [0u8; 64];
     while base < buf.len() {
@@ -113,26 +108,25 @@ pub fn scan(
             let bit = m.trailing_zeros() as usize;
             m &= m - 1;
             let pos = base + bit;
+            len += 1;
             if nl >> bit & 1 == 1 {
-                let end = if pos > line_start && buf[pos - 1] == b'\r' {
-                    pos - 1
-                } else {
-                    pos
-                };
-                fields.push(field_start, end.max(field_start));
+                let cr = pos > line_start && buf[pos - 1] == b'\r';
+                let end = pos - usize::from(cr);
+                fields.sep[len & (SEPS - 1)] = end as u32;
+                fields.len = len.min(MAX_COLS + 1);
                 if !each(line_start, end, fields) {
                     return line_start;
                 }
                 line_start = pos + 1;
-                field_start = pos + 1;
-                fields.len = 0;
+                fields.sep[0] = pos as u32;
+                len = 0;
             } else {
-                fields.push(field_start, pos);
-                field_start = pos + 1;
+                fields.sep[len & (SEPS - 1)] = pos as u32;
             }
         }
         base += 64;
     }
+    fields.len = 0;
     line_start
 }
 
