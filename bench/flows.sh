@@ -46,17 +46,18 @@ cores=$(nproc)
 "$bin" flows --sql duckdb "$log" >"$work/query.sql"
 cat "$log" >/dev/null # warm the page cache
 
-# t NAME CMD...: best wall time of $runs runs and that run's peak RSS into $work/NAME.t
+# t NAME CMD...: best wall time of $runs runs, that run's peak RSS and CPU time (user +
+# system: on a loaded machine the wall time also counts waiting for a core) into $work/NAME.t
 t() {
-  local name=$1 best="" rss=0
+  local name=$1 best="" rss=0 cpu=0
   shift
   echo "timing: $name" >&2
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null
-    read -r s m <"$work/time"
-    if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s rss=$m; fi
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >/dev/null
+    read -r s m u k <"$work/time"
+    if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s rss=$m cpu=$(awk "BEGIN{print $u + $k}"); fi
   done
-  echo "$best $rss" >"$work/$name.t"
+  echo "$best $rss $cpu" >"$work/$name.t"
 }
 
 t "portplan flows ($cores threads)" "$bin" flows --format json --threads "$cores" "$log"
@@ -82,15 +83,15 @@ d, size, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 r = {}
 for f in os.listdir(d):
     if f.endswith(".t"):
-        s, m = open(os.path.join(d, f)).read().split()
-        r[f[:-2]] = (float(s), int(m))
+        s, m, c = open(os.path.join(d, f)).read().split()
+        r[f[:-2]] = (float(s), int(m), float(c))
 mb = size / 1e6
 pn, p1 = r[f"portplan flows ({cores} threads)"], r["portplan flows (1 thread)"]
-print(f"{'command':34} {'wall':>8} {'MB/s':>8} {'peak RSS':>10}  ratio")
-print("-" * 90)
+print(f"{'command':34} {'wall':>8} {'MB/s':>8} {'CPU':>8} {'MB/CPU-s':>9} {'peak RSS':>10}  ratio (wall)")
+print("-" * 110)
 for name in [f"portplan flows ({cores} threads)", "portplan flows (1 thread)", f"duckdb ({cores} threads)",
              "duckdb (1 thread)", "pandas", "portplan flows .gz (1 thread)", "gzip -dc"]:
-    s, m = r[name]
+    s, m, c = r[name]
     ratio = ""
     if name.startswith("duckdb") or name == "pandas":
         ref = pn if name.endswith(f"({cores} threads)") else p1
@@ -100,8 +101,8 @@ for name in [f"portplan flows ({cores} threads)", "portplan flows (1 thread)", f
     if name == "gzip -dc":
         g = r["portplan flows .gz (1 thread)"]
         ratio = f"portplan on .gz takes {g[0] / s:.2f}x gzip -dc's time"
-    print(f"{name:34} {s:>7.2f}s {mb / s:>8.0f} {m / 1024:>7.1f} MB  {ratio}")
+    print(f"{name:34} {s:>7.2f}s {mb / s:>8.0f} {c:>7.2f}s {mb / max(c, 1e-9):>9.0f} {m / 1024:>7.1f} MB  {ratio}")
 print()
-print(f"portplan: {mb / p1[0]:.0f} MB/s on one core, {mb / pn[0] / cores:.0f} MB/s per core on {cores} "
-      f"(uncompressed input; the .gz rows count uncompressed MB)")
+print(f"portplan: {mb / p1[0]:.0f} MB/s on one core ({mb / p1[2]:.0f} MB per CPU-second), "
+      f"{mb / pn[0] / cores:.0f} MB/s per core on {cores} (uncompressed MB throughout, .gz rows too)")
 PY
