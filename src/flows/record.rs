@@ -102,27 +102,38 @@ pub fn scan(
             tail[n..].fill(0);
             &tail
         };
-        let (sp, nl) = masks(block);
-        let mut m = sp | nl;
-        while m != 0 {
-            let bit = m.trailing_zeros() as usize;
-            m &= m - 1;
-            let pos = base + bit;
-            len += 1;
-            if nl >> bit & 1 == 1 {
-                let cr = pos > line_start && buf[pos - 1] == b'\r';
-                let end = pos - usize::from(cr);
-                fields.sep[len & (SEPS - 1)] = end as u32;
-                fields.len = len.min(MAX_COLS + 1);
-                if !each(line_start, end, fields) {
-                    return line_start;
-                }
-                line_start = pos + 1;
-                fields.sep[0] = pos as u32;
-                len = 0;
+        let (mut sp, mut nl) = masks(block);
+        // Spaces before the next newline are stored without asking which separator each
+        // bit is; the one data-dependent branch per line is the newline's.
+        loop {
+            let below = if nl == 0 {
+                u64::MAX
             } else {
-                fields.sep[len & (SEPS - 1)] = pos as u32;
+                (nl & nl.wrapping_neg()) - 1
+            };
+            let mut s = sp & below;
+            sp &= !below;
+            while s != 0 {
+                len += 1;
+                fields.sep[len & (SEPS - 1)] = (base + s.trailing_zeros() as usize) as u32;
+                s &= s - 1;
             }
+            if nl == 0 {
+                break;
+            }
+            let pos = base + nl.trailing_zeros() as usize;
+            nl &= nl - 1;
+            len += 1;
+            let cr = pos > line_start && buf[pos - 1] == b'\r';
+            let end = pos - usize::from(cr);
+            fields.sep[len & (SEPS - 1)] = end as u32;
+            fields.len = len.min(MAX_COLS + 1);
+            if !each(line_start, end, fields) {
+                return line_start;
+            }
+            line_start = pos + 1;
+            fields.sep[0] = pos as u32;
+            len = 0;
         }
         base += 64;
     }
