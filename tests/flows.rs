@@ -205,6 +205,38 @@ fn header_v5_fields_any_order_gzip() {
         .unwrap()
         .len()
     );
+    // The same map in the model (`zoneIds`) instead of the flag.
+    let model = std::fs::read_to_string(root().join("portplan.yaml")).unwrap()
+        + "zoneIds:\n  euw1-az2: eu-west-1b\n";
+    std::fs::write(d.join("m.yaml"), &model).unwrap();
+    let v = json(&[
+        "-m",
+        d.join("m.yaml").to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(nums(&v, 4090), [1, 500, 500, 0, 0, 0]);
+    // A zoneIds entry naming no zone is a model error at its value: exit 2.
+    std::fs::write(
+        d.join("bad.yaml"),
+        model.replace("euw1-az2: eu-west-1b", "euw1-az2: eu-west-1x"),
+    )
+    .unwrap();
+    let o = portplan(&[
+        "flows",
+        "-m",
+        d.join("bad.yaml").to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(":62:13: error: zoneIds maps euw1-az2 to `eu-west-1x`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("did you mean `eu-west-1a`?") || e.contains("did you mean `eu-west-1b`?"),
+        "{e}"
+    );
     // Without the az-id map, record 5's destination is in no zone.
     let v = json(&[dir.to_str().unwrap()]);
     assert_eq!(nums(&v, 4090), [1, 500, 0, 0, 0, 0]);

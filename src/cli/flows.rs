@@ -9,7 +9,8 @@ use portplan::flows::{self, Options};
 const AFTER_HELP: &str = "\
 Attribution: a record belongs to the Loki port on its server side: `dstport` in the port map
 is a request, else `srcport` in the map is a response. Zones come from the model's `zones`
-CIDRs (IPv4 and IPv6) and, for the capturing interface, from `az-id` with --az-id.
+CIDRs (IPv4 and IPv6) and, for the capturing interface, from `az-id` with the model's
+`zoneIds` or --az-id.
 
 Examples:
   portplan flows AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/03/
@@ -62,7 +63,8 @@ pub struct Args {
     /// interface, overlapping windows) and count it once.
     #[arg(long)]
     dedupe: bool,
-    /// Map an `az-id` value to a model zone (repeatable): `--az-id euw1-az1=eu-west-1a`.
+    /// Map an `az-id` value to a model zone (repeatable; adds to the model's `zoneIds`):
+    /// `--az-id euw1-az1=eu-west-1a`.
     #[arg(long, value_name = "ID=ZONE")]
     az_id: Vec<String>,
     /// Worker threads (default: every core).

@@ -58,13 +58,25 @@ impl Zones {
         v4.sort_by_key(|&(_, _, z, len)| (std::cmp::Reverse(len), z));
         v6.sort_by_key(|&(_, _, z, len)| (std::cmp::Reverse(len), z));
         let mut map = Vec::new();
-        for (id, zone) in az_ids {
+        // The model's `zoneIds` first; `--az-id` adds to them (a later pair wins).
+        let from_model = zones
+            .iter()
+            .flat_map(|z| z.az_ids.iter().map(move |id| (id.clone(), z.name.clone())));
+        let all: Vec<(String, String)> = from_model.chain(az_ids.iter().cloned()).collect();
+        for (id, zone) in all.iter().rev() {
+            if map
+                .iter()
+                .any(|(k, _): &(Vec<u8>, ZoneIdx)| k == id.as_bytes())
+            {
+                continue;
+            }
             let i = zones
                 .iter()
                 .position(|z| &z.name == zone)
                 .ok_or_else(|| format!("--az-id {id}={zone}: the model has no zone `{zone}`"))?;
             map.push((id.as_bytes().to_vec(), i as ZoneIdx));
         }
+        map.sort();
         Ok(Zones {
             names: zones.iter().map(|z| z.name.clone()).collect(),
             v4: v4.into_iter().map(|(n, m, z, _)| (n, m, z)).collect(),
@@ -180,6 +192,7 @@ mod tests {
         let z = |n: &str, c: &[&str]| ZonePlan {
             name: n.into(),
             cidrs: c.iter().map(|s| s.to_string()).collect(),
+            az_ids: Vec::new(),
         };
         Zones::new(
             &[
