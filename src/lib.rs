@@ -5,6 +5,7 @@
 
 pub mod diag;
 pub mod drift;
+pub mod flows;
 pub mod fsutil;
 pub mod lint;
 pub mod model;

@@ -15,6 +15,7 @@ mod crash_safety;
 mod docs;
 mod drift;
 mod editors;
+mod flows;
 // Loaded by path so that the file keeps its own `mod common;` and `#[path]` to fuzz/src/lib.rs
 // working unchanged (both resolve from tests/, as when it was a binary of its own); its
 // `common` is a second copy of the helpers.

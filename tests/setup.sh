@@ -38,6 +38,15 @@ if ! command -v check-jsonschema >/dev/null; then
   need_check_jsonschema=true
   python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 fi
+# tests/flows.rs: the HTML report is rendered and screenshotted by a real headless browser.
+command -v chromium >/dev/null || need_apt+=(chromium)
+# tests/flows.rs, bench/flows.sh: duckdb, sqlglot and pandas (tests/tools/flows-requirements.txt)
+# in the oracles' venv, reinstalled when the pins change.
+need_flows_py=false
+if ! cmp -s "$here/tools/flows-requirements.txt" /opt/portplan-oracles/.flows-requirements.txt; then
+  need_flows_py=true
+  python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -60,6 +69,14 @@ if $need_check_jsonschema; then
   [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
   "$venv/bin/pip" install -q check-jsonschema
   ln -sf "$venv/bin/check-jsonschema" /usr/local/bin/check-jsonschema
+fi
+
+if $need_flows_py; then
+  venv=/opt/portplan-oracles/venv
+  echo "setup: pip install -r tests/tools/flows-requirements.txt (into $venv)"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$here/tools/flows-requirements.txt"
+  cp "$here/tools/flows-requirements.txt" /opt/portplan-oracles/.flows-requirements.txt
 fi
 
 # npm packages, pinned by tests/tools/package-lock.json and reinstalled only when it changed:

@@ -1,6 +1,7 @@
 //! The command line: one file per command, each a thin layer over the library.
 
 mod diff;
+mod flows;
 mod generate;
 mod lint;
 mod plan;
@@ -32,6 +33,7 @@ Examples:
   portplan plan --model examples/monolithic.yaml
   portplan schema --out schema/portplan.schema.json
   portplan validate portplan.yaml chart-out/loki-v3/values.yaml
+  portplan flows --html report.html AWSLogs/   # cross-AZ bytes and cost per Loki component
 
 Exit status: 0 clean, 1 findings or drift, 2 error (bad model, bad flags, I/O).
 Colour only on a terminal, never when NO_COLOR is set.";
@@ -53,6 +55,7 @@ enum Command {
     Plan(plan::Args),
     Schema(schema::Args),
     Validate(validate::Args),
+    Flows(flows::Args),
 }
 
 /// `--model PATH`, shared by every command that reads the model.
@@ -125,6 +128,7 @@ pub fn run() -> ExitCode {
         Command::Plan(a) => plan::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Flows(a) => flows::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

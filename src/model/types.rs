@@ -67,9 +67,20 @@ pub struct Model {
     #[serde(default)]
     #[schemars(extend("propertyNames" = zone_names()))]
     pub zones: BTreeMap<ZoneName, Vec<Cidr>>,
+    /// Availability-zone IDs (a flow log's `az-id`) -> zone names of `zones`: the zone of
+    /// the capturing interface when an address is in none of the CIDRs (`portplan flows`).
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = az_ids()))]
+    pub zone_ids: BTreeMap<AzId, ZoneName>,
     /// Container images. Defaults pin versions known to work together.
     #[serde(default)]
     pub images: Option<Images>,
+}
+
+/// The schema of an availability-zone ID, for the `zoneIds` mapping's keys.
+fn az_ids() -> serde_json::Value {
+    let mut g = SchemaGenerator::default();
+    serde_json::to_value(AzId::json_schema(&mut g)).unwrap_or_default()
 }
 
 /// The schema of a zone's name, for the `zones` mapping's keys.

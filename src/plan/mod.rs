@@ -326,6 +326,9 @@ pub struct DatasourcePlan {
 pub struct ZonePlan {
     pub name: String,
     pub cidrs: Vec<String>,
+    /// The availability-zone IDs (`zoneIds`) that name this zone, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub az_ids: Vec<String>,
 }
 
 /// Container images, `registry/repository:tag`.

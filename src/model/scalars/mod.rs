@@ -32,7 +32,7 @@ pub use dns_label::{DnsLabel, ReleaseName};
 pub use duration::Duration;
 pub use image::ImageRef;
 pub use item_size::ItemSize;
-pub use names::{DatasourceName, IndexPrefix, ZoneName};
+pub use names::{AzId, DatasourceName, IndexPrefix, ZoneName};
 pub use port::Port;
 pub use quantity::{CpuQuantity, MemoryQuantity};
 pub use storage::{AccountName, Bucket, Endpoint, Region};

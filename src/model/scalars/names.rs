@@ -14,6 +14,18 @@ string_rule!(
 );
 
 string_rule!(
+    /// An AWS availability-zone ID, as flow logs' `az-id` field carries it (`euw1-az1`, the
+    /// same physical zone in every account, unlike the zone names).
+    AzId,
+    AzIdRule,
+    "AzId",
+    r"^[a-z]{2,5}[0-9]{1,2}(-[a-z]{3}[0-9]{1,2})?-az[0-9]{1,2}$",
+    "an availability-zone ID like `euw1-az1` or `usw2-lax1-az1`",
+    ["euw1-az1", "use1-az6", "apne1-az4", "usw2-lax1-az1"],
+    ["", "eu-west-1a", "euw1-az", "EUW1-AZ1", "euw1_az1"]
+);
+
+string_rule!(
     /// A Grafana datasource's display name.
     DatasourceName,
     DatasourceNameRule,

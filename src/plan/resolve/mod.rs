@@ -301,15 +301,48 @@ impl Resolver<'_> {
     }
 
     fn zones(&mut self) -> Vec<ZonePlan> {
-        self.lm
+        let ids: Vec<(String, String)> = self
+            .lm
+            .model
+            .zone_ids
+            .iter()
+            .map(|(id, zone)| (id.to_string(), zone.to_string()))
+            .collect();
+        let zones: Vec<ZonePlan> = self
+            .lm
             .model
             .zones
             .iter()
             .map(|(name, cidrs)| ZonePlan {
                 name: name.to_string(),
                 cidrs: cidrs.iter().map(ToString::to_string).collect(),
+                az_ids: ids
+                    .iter()
+                    .filter(|(_, z)| z == &name.to_string())
+                    .map(|(id, _)| id.clone())
+                    .collect(),
             })
-            .collect()
+            .collect();
+        for (id, zone) in &ids {
+            if !zones.iter().any(|z| &z.name == zone) {
+                let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
+                let hint = crate::suggest::did_you_mean(zone, names.iter().copied()).map_or_else(
+                    || {
+                        format!(
+                            "add `{zone}` to `zones`, or name one of: {}",
+                            names.join(", ")
+                        )
+                    },
+                    |s| format!("did you mean `{s}`?"),
+                );
+                self.err_value(
+                    &format!("/zoneIds/{id}"),
+                    format!("zoneIds maps {id} to `{zone}`, which is not a zone of `zones`"),
+                )
+                .hint = Some(hint);
+            }
+        }
+        zones
     }
 
     fn images(&mut self) -> ImagesPlan {

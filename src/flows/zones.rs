@@ -1,0 +1,255 @@
+//! Which zone an address is in: the model's `zones` CIDRs (longest prefix wins), IPv4 and
+//! IPv6, and the `az-id` -> zone map for the capturing interface.
+
+use crate::plan::ZonePlan;
+
+/// An address from a flow log, IPv4 or IPv6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Addr {
+    V4(u32),
+    V6(u128),
+}
+
+/// A zone's index in [`Zones::names`]; [`Zones::none`] is "in no zone".
+pub type ZoneIdx = u8;
+
+/// The zone table, built once from the Plan.
+#[derive(Clone, Debug)]
+pub struct Zones {
+    /// Zone names in the Plan's (sorted) order.
+    pub names: Vec<String>,
+    /// `(network, mask, zone)`, longest prefix first.
+    v4: Vec<(u32, u32, ZoneIdx)>,
+    v6: Vec<(u128, u128, ZoneIdx)>,
+    /// `az-id` (`euw1-az1`) -> zone.
+    az_ids: Vec<(Vec<u8>, ZoneIdx)>,
+}
+
+impl Zones {
+    /// Builds the table from the Plan's zones and the `az-id=zone` pairs. The CIDRs were
+    /// validated by the model; an az-id naming an unknown zone is refused by the caller.
+    pub fn new(zones: &[ZonePlan], az_ids: &[(String, String)]) -> Result<Zones, String> {
+        if zones.len() >= ZoneIdx::MAX as usize {
+            return Err(format!("{} zones: at most 254 are supported", zones.len()));
+        }
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for (i, z) in zones.iter().enumerate() {
+            for c in &z.cidrs {
+                let (net, len) = c.split_once('/').ok_or_else(|| format!("bad CIDR {c}"))?;
+                let len: u32 = len.parse().map_err(|_| format!("bad CIDR {c}"))?;
+                match parse_addr(net.as_bytes()) {
+                    Some(Addr::V4(n)) => {
+                        let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+                        v4.push((n & mask, mask, i as ZoneIdx, len));
+                    }
+                    Some(Addr::V6(n)) => {
+                        let mask = if len == 0 {
+                            0
+                        } else {
+                            u128::MAX << (128 - len)
+                        };
+                        v6.push((n & mask, mask, i as ZoneIdx, len));
+                    }
+                    None => return Err(format!("bad CIDR {c}")),
+                }
+            }
+        }
+        v4.sort_by_key(|&(_, _, z, len)| (std::cmp::Reverse(len), z));
+        v6.sort_by_key(|&(_, _, z, len)| (std::cmp::Reverse(len), z));
+        let mut map = Vec::new();
+        // The model's `zoneIds` first; `--az-id` adds to them (a later pair wins).
+        let from_model = zones
+            .iter()
+            .flat_map(|z| z.az_ids.iter().map(move |id| (id.clone(), z.name.clone())));
+        let all: Vec<(String, String)> = from_model.chain(az_ids.iter().cloned()).collect();
+        for (id, zone) in all.iter().rev() {
+            if map
+                .iter()
+                .any(|(k, _): &(Vec<u8>, ZoneIdx)| k == id.as_bytes())
+            {
+                continue;
+            }
+            let i = zones
+                .iter()
+                .position(|z| &z.name == zone)
+                .ok_or_else(|| format!("--az-id {id}={zone}: the model has no zone `{zone}`"))?;
+            map.push((id.as_bytes().to_vec(), i as ZoneIdx));
+        }
+        map.sort();
+        Ok(Zones {
+            names: zones.iter().map(|z| z.name.clone()).collect(),
+            v4: v4.into_iter().map(|(n, m, z, _)| (n, m, z)).collect(),
+            v6: v6.into_iter().map(|(n, m, z, _)| (n, m, z)).collect(),
+            az_ids: map,
+        })
+    }
+
+    /// The index that means "in no zone".
+    pub fn none(&self) -> ZoneIdx {
+        self.names.len() as ZoneIdx
+    }
+
+    /// The zone of `a`, or [`Zones::none`].
+    #[inline]
+    pub fn of(&self, a: Addr) -> ZoneIdx {
+        match a {
+            Addr::V4(x) => {
+                for &(n, m, z) in &self.v4 {
+                    if x & m == n {
+                        return z;
+                    }
+                }
+            }
+            Addr::V6(x) => {
+                for &(n, m, z) in &self.v6 {
+                    if x & m == n {
+                        return z;
+                    }
+                }
+            }
+        }
+        self.none()
+    }
+
+    /// The zone of an `az-id` value, or [`Zones::none`].
+    pub fn of_az_id(&self, id: &[u8]) -> ZoneIdx {
+        self.az_ids
+            .iter()
+            .find(|(k, _)| k == id)
+            .map_or(self.none(), |&(_, z)| z)
+    }
+
+    /// Whether any az-id is mapped (the parser skips the column otherwise).
+    pub fn has_az_ids(&self) -> bool {
+        !self.az_ids.is_empty()
+    }
+}
+
+/// Parses a dotted IPv4 address byte by byte (the hot path), or IPv6 through std.
+#[inline]
+pub fn parse_addr(s: &[u8]) -> Option<Addr> {
+    if let Some(v) = parse_v4(s) {
+        return Some(Addr::V4(v));
+    }
+    if s.contains(&b':') {
+        let t = std::str::from_utf8(s).ok()?;
+        return t
+            .parse::<std::net::Ipv6Addr>()
+            .ok()
+            .map(|a| Addr::V6(a.into()));
+    }
+    None
+}
+
+#[inline]
+fn parse_v4(s: &[u8]) -> Option<u32> {
+    let mut out: u32 = 0;
+    let mut octet: u32 = 0;
+    let mut digits = 0;
+    let mut dots = 0;
+    for &b in s {
+        match b {
+            b'0'..=b'9' => {
+                octet = octet * 10 + u32::from(b - b'0');
+                digits += 1;
+                if digits > 3 || octet > 255 {
+                    return None;
+                }
+            }
+            b'.' => {
+                if digits == 0 || dots == 3 {
+                    return None;
+                }
+                out = (out << 8) | octet;
+                octet = 0;
+                digits = 0;
+                dots += 1;
+            }
+            _ => return None,
+        }
+    }
+    if dots != 3 || digits == 0 {
+        return None;
+    }
+    Some((out << 8) | octet)
+}
+
+impl std::fmt::Display for Addr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Addr::V4(x) => std::net::Ipv4Addr::from(x).fmt(f),
+            Addr::V6(x) => std::net::Ipv6Addr::from(x).fmt(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zones() -> Zones {
+        let z = |n: &str, c: &[&str]| ZonePlan {
+            name: n.into(),
+            cidrs: c.iter().map(|s| s.to_string()).collect(),
+            az_ids: Vec::new(),
+        };
+        Zones::new(
+            &[
+                z("a", &["10.0.0.0/19", "2600:1f18:0:100::/56"]),
+                z("b", &["10.0.32.0/19"]),
+                // A /24 inside a's /19: the longer prefix wins.
+                z("c", &["10.0.1.0/24"]),
+            ],
+            &[("euw1-az2".into(), "b".into())],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn v4_boundaries() {
+        let z = zones();
+        let of = |s: &str| z.of(parse_addr(s.as_bytes()).unwrap());
+        assert_eq!(of("10.0.0.0"), 0);
+        assert_eq!(of("10.0.31.255"), 0);
+        assert_eq!(of("10.0.32.0"), 1);
+        assert_eq!(of("10.0.63.255"), 1);
+        assert_eq!(of("10.0.64.0"), z.none());
+        assert_eq!(of("10.0.1.7"), 2);
+        assert_eq!(of("52.95.1.1"), z.none());
+    }
+
+    #[test]
+    fn v6() {
+        let z = zones();
+        let of = |s: &str| z.of(parse_addr(s.as_bytes()).unwrap());
+        assert_eq!(of("2600:1f18:0:1ff::1"), 0);
+        assert_eq!(of("2600:1f18:0:200::1"), z.none());
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(parse_addr(b"10.1.2.3"), Some(Addr::V4(0x0a010203)));
+        for bad in [
+            &b"10.1.2"[..],
+            b"10.1.2.256",
+            b"1..2.3",
+            b"-",
+            b"",
+            b"10.1.2.3.4",
+            b"1234.1.1.1",
+        ] {
+            assert_eq!(parse_addr(bad), None, "{:?}", std::str::from_utf8(bad));
+        }
+        assert!(matches!(parse_addr(b"::1"), Some(Addr::V6(1))));
+    }
+
+    #[test]
+    fn az_ids() {
+        let z = zones();
+        assert_eq!(z.of_az_id(b"euw1-az2"), 1);
+        assert_eq!(z.of_az_id(b"euw1-az9"), z.none());
+        let e = Zones::new(&[], &[("x".into(), "nowhere".into())]).unwrap_err();
+        assert!(e.contains("no zone `nowhere`"));
+    }
+}
