@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use portplan::diag::Style;
+use portplan::generate::Options;
 use portplan::lint::Context;
 use portplan::validate::{
     CompiledSchema, FileReport, Outcome, SchemaSource, check, report, schema,
@@ -16,30 +17,43 @@ use portplan::validate::{
 /// The repository's reference model, which the scanner and the values schema come from.
 const REFERENCE: &str = include_str!("../../portplan.yaml");
 
-/// Model text -> parse -> plan -> render: what `portplan gen` does before writing. A model
-/// that resolves must render: every valid plan renders without a panic.
+/// Model text -> parse -> `portplan::generate`, the library call `portplan gen` makes
+/// before it writes. Every model whose plan resolves must generate (render without a panic,
+/// to at least one file), and every model gen generates must have a plan.
 pub fn model(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    generate_text(text);
+}
+
+/// Parses `text` as the model file and runs the gen entry point on it, as `portplan gen`
+/// does; prints every message as the CLI would. Returns whether it generated. Panics when
+/// gen and the plan disagree on the verdict, or when a valid plan does not render.
+fn generate_text(text: &str) -> bool {
     let lm = match portplan::model::parse_model("fuzz.yaml", text.to_owned()) {
         Ok(lm) => lm,
         Err(f) => {
             let _ = f.render(Style::plain());
-            return;
+            return false;
         }
     };
-    // resolve() keeps going after errors (lint reads that Plan); build_plan() refuses one.
-    let _ = portplan::plan::resolve(&lm);
-    match portplan::plan::build_plan(&lm) {
-        Ok(plan) => {
-            let files = portplan::render::render(&plan, None)
-                .unwrap_or_else(|e| panic!("a valid plan failed to render: {e}"));
-            assert!(!files.is_empty());
+    // The verdict `portplan plan` gives; gen runs lint's model rules first, which refuse
+    // only what build_plan refuses too.
+    let planned = portplan::plan::build_plan(&lm);
+    let generation = portplan::generate(&lm, &Options::default());
+    let _ = generation.notices(&lm, Style::plain());
+    match (generation.result, planned) {
+        (Ok(generated), Ok(_)) => {
+            assert!(!generated.files.is_empty());
+            true
         }
-        Err(f) => {
+        (Err(f), Err(_)) => {
             let _ = f.render(Style::plain());
+            false
         }
+        (Err(f), Ok(_)) => panic!("a valid plan did not generate: {f}"),
+        (Ok(_), Err(f)) => panic!("gen generated a model the plan refuses: {f}"),
     }
 }
 
@@ -84,10 +98,12 @@ fn schemas() -> &'static Schemas {
     static S: OnceLock<Schemas> = OnceLock::new();
     S.get_or_init(|| {
         let lm = portplan::model::parse_model("portplan.yaml", REFERENCE.to_owned()).unwrap();
-        let plan = portplan::plan::build_plan(&lm).unwrap();
-        let files = portplan::render::render(&plan, None).unwrap();
-        let rel = format!("{}/values.schema.json", plan.release);
-        let bytes = files.get(&rel).expect("gen writes a values schema");
+        let generated = portplan::generate(&lm, &Options::default()).result.unwrap();
+        let rel = format!("{}/values.schema.json", generated.plan.release);
+        let bytes = generated
+            .files
+            .get(&rel)
+            .expect("gen writes a values schema");
         // compile() reads a schema file, as `validate --schema` does.
         let dir = std::env::temp_dir().join(format!("portplan-fuzz-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
