@@ -1,6 +1,6 @@
 //! values.yaml: the values written as YAML, each key under its description from the schema.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// values.yaml: every key preceded by its description from `schema`, strings always quoted.
 pub fn to_yaml(values: &Value, schema: &Value) -> String {
@@ -31,7 +31,6 @@ fn emit_map(
             out.push('\n');
         }
         if let Some(d) = sub
-            .as_ref()
             .and_then(|s| description(s, root))
             .or_else(|| fallback_description(key))
         {
@@ -44,8 +43,8 @@ fn emit_map(
         match value {
             Value::Object(child) if !child.is_empty() => {
                 out.push_str(&format!("{pad}{key_text}:\n"));
-                let child_schema = sub.map(|s| resolve(&s, root)).unwrap_or(Value::Null);
-                emit_map(child, &child_schema, root, indent + 2, out);
+                let child_schema = sub.map_or(&Value::Null, |s| resolve(s, root));
+                emit_map(child, child_schema, root, indent + 2, out);
             }
             Value::Object(_) => out.push_str(&format!("{pad}{key_text}: {{}}\n")),
             other => out.push_str(&format!("{pad}{key_text}: {}\n", scalar(other, false))),
@@ -68,18 +67,22 @@ fn scalar(v: &Value, key: bool) -> String {
 
 /// The schema that describes a value: follows `$ref`, the first `allOf` (how a description is
 /// attached to a reference) and the non-null branch of `anyOf` (how an optional value is
-/// written). Bounded, since the definitions here nest only a few levels.
-fn resolve(schema: &Value, root: &Value) -> Value {
-    let mut s = schema.clone();
+/// written). Bounded, since the definitions here nest only a few levels. Borrows: values.yaml
+/// looks a schema up for every key, and copying the subtrees was most of the emitter's time.
+fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {
+    let mut s = schema;
     for _ in 0..8 {
         if let Some(r) = s.get("$ref").and_then(Value::as_str) {
             let name = r.trim_start_matches("#/definitions/");
-            s = root["definitions"][name].clone();
+            s = &root["definitions"][name];
         } else if let Some(inner) = s.get("allOf").and_then(|a| a.get(0)) {
-            s = inner.clone();
+            s = inner;
         } else if let Some(alts) = s.get("anyOf").and_then(Value::as_array) {
-            match alts.iter().find(|a| a.get("type") != Some(&json!("null"))) {
-                Some(a) => s = a.clone(),
+            match alts
+                .iter()
+                .find(|a| a.get("type").and_then(Value::as_str) != Some("null"))
+            {
+                Some(a) => s = a,
                 None => break,
             }
         } else {
@@ -91,13 +94,12 @@ fn resolve(schema: &Value, root: &Value) -> Value {
 
 /// The schema of `key` in an object schema, or its `additionalProperties` for a free-form map
 /// (a resource list).
-fn property_schema(schema: &Value, key: &str, root: &Value) -> Option<Value> {
+fn property_schema<'a>(schema: &'a Value, key: &str, root: &'a Value) -> Option<&'a Value> {
     let resolved = resolve(schema, root);
     resolved["properties"]
         .get(key)
-        .cloned()
         .or_else(|| match &resolved["additionalProperties"] {
-            Value::Object(_) => Some(resolved["additionalProperties"].clone()),
+            additional @ Value::Object(_) => Some(additional),
             _ => None,
         })
 }
