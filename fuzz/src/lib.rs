@@ -11,5 +11,7 @@ pub use targets::*;
 /// A model built from the fuzzer's bytes, as YAML text, through gen and validate (see
 /// [`structured_text`] for what it asserts).
 pub fn structured(model: &shape::Model) {
+    static CHECKED: std::sync::Once = std::sync::Once::new();
+    CHECKED.call_once(shape::check_dictionaries);
     structured_text(&model.to_yaml());
 }

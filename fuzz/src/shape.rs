@@ -17,8 +17,9 @@
 //!
 //! When the input runs out, `arbitrary` yields zeros: every choice below is ordered so that
 //! zeros make the smallest valid model (`release: loki`, `namespace: logs`,
-//! `mode: monolithic`), and rare choices (omitting a required key, a hostile string) are
-//! never the zero choice.
+//! `mode: monolithic`). Rare choices (omitting a required key, a hostile string) sit in a
+//! window in the middle of a choice byte, away from 0x00 and 0xFF, which libFuzzer's
+//! mutations write most (see [`choice`]).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -115,90 +116,120 @@ pub trait Kind {
     /// Whether a plain spelling of a valid value would read as a number (`1.30` is 1.3), so
     /// it is usually quoted.
     const NUMERIC: bool = false;
+    /// Whether the model's own type for this field accepts `word` (see
+    /// [`check_dictionaries`]).
+    fn accepts(word: &str) -> bool;
 }
 
 macro_rules! kinds {
-    ($($(#[$doc:meta])* $name:ident $(($numeric:expr))? =
-        [$($w:expr),+ $(,)?] / [$($x:expr),* $(,)?];)+) => {$(
-        $(#[$doc])*
-        pub enum $name {}
-        impl Kind for $name {
-            fn valid() -> &'static [&'static str] {
-                &[$($w),+]
+    ($($(#[$doc:meta])* $name:ident: $ty:ty $(, $numeric:literal)? =
+        [$($w:expr),+ $(,)?] / [$($x:expr),* $(,)?];)+) => {
+        $(
+            $(#[$doc])*
+            pub enum $name {}
+            impl Kind for $name {
+                fn valid() -> &'static [&'static str] {
+                    &[$($w),+]
+                }
+                fn invalid() -> &'static [&'static str] {
+                    &[$($x),*]
+                }
+                $(const NUMERIC: bool = $numeric;)?
+                fn accepts(word: &str) -> bool {
+                    serde_json::from_value::<$ty>(serde_json::Value::String(word.into())).is_ok()
+                }
             }
-            fn invalid() -> &'static [&'static str] {
-                &[$($x),*]
-            }
-            $(const NUMERIC: bool = $numeric;)?
+        )+
+        /// Every string kind declared here, through [`check_kind`].
+        fn check_string_kinds() {
+            $(check_kind::<$name>(stringify!($name));)+
         }
-    )+};
+    };
 }
 
 kinds! {
     /// Release names (DNS-1035 labels; long ones push Service names to the limit).
-    Release = ["loki", "loki-v3", "l", "observability", "team-a-logs",
-        "loki-with-a-long-release-name-to-push-service-names-past-sixty"]
-        / ["Loki", "1loki", "loki-", "lo_ki"];
+    Release: portplan::model::scalars::ReleaseName = ["loki", "loki-v3", "l", "observability",
+        "team-a-logs", "loki-with-a-release-name-of-forty-charsx"]
+        / ["Loki", "1loki", "loki-", "lo_ki", "loki-with-a-release-name-of-forty-one-chx"];
     /// Namespaces and Alloy client names (DNS-1035 labels).
-    Label = ["logs", "loki", "observability", "a", "monitoring", "ns-1",
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+    Label: portplan::model::scalars::DnsLabel = ["logs", "loki", "observability", "a",
+        "monitoring", "ns-1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
         / ["Logs", "a_b", "-a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"];
     /// Cluster DNS domains.
-    Domain = ["cluster.local", "k8s.internal", "c", "example.com"] / ["cluster.local.", "a..b"];
+    Domain: portplan::model::scalars::ClusterDomain = ["cluster.local", "k8s.internal", "c",
+        "example.com"] / ["cluster.local.", "a..b"];
     /// Kubernetes versions: quoted they are strings, plain `1.30` is the number 1.3.
-    Kube(true) = ["1.31", "1.29", "1.30", "1.33", "1.34", "1.35", "1.31.2", "v1.32"]
-        / ["2.0", "1.3.x", "1"];
+    Kube: portplan::model::KubeVersion, true = ["1.31", "1.29", "1.30", "1.33", "1.34", "1.35",
+        "1.31.2", "v1.32"] / ["2.0", "1.3.x", "1"];
     /// Port strategies.
-    Strategy = ["shared", "per-component"] / ["perComponent", "Shared"];
+    Strategy: portplan::model::PortStrategy = ["shared", "per-component"]
+        / ["perComponent", "Shared"];
     /// trafficDistribution values.
-    Td = ["PreferClose", "PreferSameZone", "PreferSameNode", "None"] / ["none", "Local"];
+    Td: portplan::model::TrafficDistribution = ["PreferClose", "PreferSameZone", "PreferSameNode",
+        "None"] / ["none", "Local"];
     /// loki-canary kinds.
-    CanaryKind = ["DaemonSet", "Deployment"] / ["daemonset", "StatefulSet"];
+    CanaryKind: portplan::model::CanaryKind = ["DaemonSet", "Deployment"]
+        / ["daemonset", "StatefulSet"];
     /// Durations (the retention period).
-    Duration = ["744h", "0s", "30d", "1h30m", "500ms", "1w", "1y", "24h"] / ["30days", "1.5h"];
+    Duration: portplan::model::scalars::Duration = ["744h", "0s", "30d", "1h30m", "500ms", "1w",
+        "1y", "24h"] / ["30days", "1.5h"];
     /// Loki tenant IDs, up to the 150-character limit.
-    Tenant = ["fake", "team-a", "self-monitoring", ".x", "...", "a.b_c-D",
+    Tenant: portplan::model::scalars::Tenant = ["fake", "team-a", "self-monitoring", ".x", "...",
+        "a.b_c-D",
         "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"]
         / [".", "..", "team a", "t/x"];
     /// CPU quantities.
-    Cpu = ["250m", "1", "2", "0.5", "100m", "1.5", "2k"] / ["-1", "1Gi", "1 m"];
+    Cpu: portplan::model::scalars::CpuQuantity, true = ["250m", "1", "2", "0.5", "100m", "1.5"]
+        / ["2k", "-1", "1Gi", "1 m"];
     /// Memory quantities.
-    Memory = ["512Mi", "1Gi", "2G", "100M", "1e3", "0", "1.5Gi", "256Ki"] / ["1m", "-1Gi", "1GB"];
+    Memory: portplan::model::scalars::MemoryQuantity, true = ["512Mi", "1Gi", "2G", "100M", "0",
+        "1.5Gi", "256Ki"] / ["1m", "-1Gi", "1GB", "1e3"];
     /// memcached item sizes.
-    ItemSize = ["5m", "1m", "512k", "1024", "2m"] / ["0m", "1g", "5M"];
-    /// Schema period start dates.
-    Date = ["2024-04-01", "2020-10-24", "2023-01-01", "2025-12-31"] / ["2024-02-30", "2024-4-1"];
+    ItemSize: portplan::model::scalars::ItemSize, true = ["5m", "1m", "512k", "1024", "2m"]
+        / ["0m", "1g", "5M"];
+    /// Schema period start dates. The model's rule is a pattern, so it accepts 2024-02-30,
+    /// which Loki's config parser would refuse.
+    Date: portplan::model::scalars::Date = ["2024-04-01", "2020-10-24", "2023-01-01", "2025-12-31",
+        "2024-02-30"] / ["2024-4-1"];
     /// Index stores.
-    Store = ["tsdb", "boltdb-shipper"] / ["boltdb"];
+    Store: portplan::model::IndexStore = ["tsdb", "boltdb-shipper"] / ["boltdb"];
     /// Schema versions.
-    SchemaVersion = ["v13", "v11", "v12"] / ["v14", "13"];
+    SchemaVersion: portplan::model::SchemaVersion = ["v13", "v11", "v12"] / ["v14", "13"];
     /// Storage types.
-    StorageType = ["s3", "gcs", "azure", "filesystem"] / ["S3", "minio"];
+    StorageType: portplan::model::StorageType = ["s3", "gcs", "azure", "filesystem"]
+        / ["S3", "minio"];
     /// Bucket names.
-    Bucket = ["loki-chunks", "loki-ruler", "abc", "my.bucket.1"] / ["ab", "Loki", "a_b_c"];
+    Bucket: portplan::model::scalars::Bucket = ["loki-chunks", "loki-ruler", "abc", "my.bucket.1"]
+        / ["ab", "Loki", "a_b_c"];
     /// s3 regions.
-    Region = ["eu-west-1", "us-east-1", "minio"] / ["EU", "eu west"];
+    Region: portplan::model::scalars::Region = ["eu-west-1", "us-east-1", "minio"]
+        / ["EU", "eu west"];
     /// s3 endpoints.
-    Endpoint = ["minio.storage.svc:9000", "s3.eu-west-1.amazonaws.com", "10.0.0.1:9000"]
-        / ["http://minio:9000", "minio:123456"];
+    Endpoint: portplan::model::scalars::Endpoint = ["minio.storage.svc:9000",
+        "s3.eu-west-1.amazonaws.com", "10.0.0.1:9000"] / ["http://minio:9000", "minio:123456"];
     /// Azure storage accounts.
-    Account = ["lokistore", "abc", "store2024"] / ["ab", "loki-store"];
+    Account: portplan::model::scalars::AccountName = ["lokistore", "abc", "store2024"]
+        / ["ab", "loki-store"];
     /// Index table prefixes.
-    IndexPrefix = ["loki_index_", "index_", "x"] / ["Loki-", "a b"];
+    IndexPrefix: portplan::model::scalars::IndexPrefix = ["loki_index_", "index_", "x"]
+        / ["Loki-", "a b"];
     /// Grafana datasource names.
-    Datasource = ["Loki", "Loki (gateway)", "loki-eu.1", "Loki direct", "a"] / [" Loki", "Lo\"ki"];
+    Datasource: portplan::model::scalars::DatasourceName = ["Loki", "Loki (gateway)", "loki-eu.1",
+        "Loki direct", "a"] / [" Loki", "Lo\"ki"];
     /// How a client reaches Loki.
-    Route = ["gateway", "direct"] / ["Gateway"];
+    Route: portplan::model::Route = ["gateway", "direct"] / ["Gateway"];
     /// Zone names.
-    Zone = ["eu-west-1a", "zone_a", "a"] / ["zone a", "eu.west"];
+    Zone: portplan::model::scalars::ZoneName = ["eu-west-1a", "zone_a", "a"]
+        / ["zone a", "eu.west"];
     /// CIDRs, IPv4 and IPv6.
-    Cidr = ["10.0.0.0/8", "192.168.0.0/16", "10.0.0.1/32", "::/0", "fd00::/8"]
-        / ["10.0.0.0/33", "10.0.0.0", "10.0.0.1/8"];
+    Cidr: portplan::model::scalars::Cidr = ["10.0.0.0/8", "192.168.0.0/16", "10.0.0.1/32", "::/0",
+        "fd00::/8", "10.0.0.1/8"] / ["10.0.0.0/33", "10.0.0.0"];
     /// Container images, with a registry port, a digest, no tag.
-    Image = ["grafana/loki:3.5.7", "grafana/loki:latest", "localhost:5000/grafana/loki",
-        "docker.io/nginxinc/nginx-unprivileged:1.29-alpine", "memcached@sha256:abc",
-        "memcached:1.6.38-alpine", "prom/memcached-exporter:v0.15.3", "loki"]
-        / ["grafana/loki canary", "-x"];
+    Image: portplan::model::scalars::ImageRef = ["grafana/loki:3.5.7", "grafana/loki:latest",
+        "localhost:5000/grafana/loki", "docker.io/nginxinc/nginx-unprivileged:1.29-alpine",
+        "memcached@sha256:abc", "memcached:1.6.38-alpine", "prom/memcached-exporter:v0.15.3",
+        "loki"] / ["grafana/loki canary", "-x"];
 }
 
 /// Every spelling of a mode, from the model's own table (so a new spelling is fuzzed the
@@ -211,6 +242,9 @@ impl Kind for ModeName {
     }
     fn invalid() -> &'static [&'static str] {
         &["single-binary", "MONOLITHIC", "scalable", "simple_scalable"]
+    }
+    fn accepts(word: &str) -> bool {
+        portplan::model::Mode::from_spelling(word).is_some()
     }
 }
 
@@ -235,6 +269,9 @@ impl Kind for ComponentName {
             "gateway",
         ]
     }
+    fn accepts(word: &str) -> bool {
+        portplan::model::Component::from_name(word).is_some()
+    }
 }
 
 /// A kind of number: the values a field usually holds, and a few just past its range.
@@ -243,37 +280,92 @@ pub trait Numbers {
     fn valid() -> &'static [i64];
     /// Values just outside the range.
     fn invalid() -> &'static [i64];
+    /// Whether the model's own type for this field accepts `n`.
+    fn accepts(n: i64) -> bool;
 }
 
 macro_rules! numbers {
-    ($($(#[$doc:meta])* $name:ident = [$($n:expr),+ $(,)?] / [$($x:expr),* $(,)?];)+) => {$(
-        $(#[$doc])*
-        pub enum $name {}
-        impl Numbers for $name {
-            fn valid() -> &'static [i64] {
-                &[$($n),+]
+    ($($(#[$doc:meta])* $name:ident: $ty:ty =
+        [$($n:expr),+ $(,)?] / [$($x:expr),* $(,)?];)+) => {
+        $(
+            $(#[$doc])*
+            pub enum $name {}
+            impl Numbers for $name {
+                fn valid() -> &'static [i64] {
+                    &[$($n),+]
+                }
+                fn invalid() -> &'static [i64] {
+                    &[$($x),*]
+                }
+                fn accepts(n: i64) -> bool {
+                    serde_json::from_value::<$ty>(n.into()).is_ok()
+                }
             }
-            fn invalid() -> &'static [i64] {
-                &[$($x),*]
-            }
+        )+
+        /// Every number kind declared here, through [`check_numbers`].
+        fn check_number_kinds() {
+            $(check_numbers::<$name>(stringify!($name));)+
         }
-    )+};
+    };
 }
 
 numbers! {
     /// Ports: each mode's defaults, the privileged edge, the top of the range.
-    PortNumber = [3100, 9095, 4100, 4200, 8080, 4080, 80, 443, 1023, 1024, 7946, 9150, 11211,
-        4090, 4091, 65535] / [0, 65536, -1];
+    PortNumber: portplan::model::Port = [3100, 9095, 4100, 4200, 8080, 4080, 80, 443, 1023, 1024,
+        7946, 9150, 11211, 4090, 4091, 65535] / [0, 65536, -1];
     /// Replicas: a single ingester, the two that are refused, the bound.
-    Replicas = [1, 3, 0, 2, 5, 1000] / [1001, -1];
+    Replicas: portplan::model::scalars::Replicas = [1, 3, 0, 2, 5, 1000] / [1001, -1];
     /// Per-component port slots.
-    Slot = [1, 0, 2, 7, 99, 999] / [1000];
+    Slot: portplan::model::scalars::Slot = [1, 0, 2, 7, 99, 999] / [1000];
     /// memcached memory in MiB.
-    MemoryMb = [1024, 64, 16, 8192, 1048576] / [15, 1048577];
+    MemoryMb: portplan::model::scalars::MemoryMb = [1024, 64, 16, 8192, 1048576] / [15, 1048577];
     /// memcached connection limits.
-    Connections = [16384, 1, 1024, 1000000] / [0, 1000001];
+    Connections: portplan::model::scalars::ConnectionLimit = [16384, 1, 1024, 1000000]
+        / [0, 1000001];
     /// Tail request limits and canary pod counts.
-    Count = [10, 0, 1, 3, 100, 1000, 100000] / [100001];
+    Count: portplan::model::scalars::Count = [10, 0, 1, 3, 100, 1000, 100000] / [100001];
+}
+
+/// Panics unless `K`'s valid words pass the model's own type and its invalid ones do not: a
+/// "valid" word the model refuses would quietly make most inputs that draw it useless.
+fn check_kind<K: Kind>(name: &str) {
+    for w in K::valid() {
+        assert!(
+            K::accepts(w),
+            "{name}: {w:?} is listed as valid, and the model refuses it"
+        );
+    }
+    for w in K::invalid() {
+        assert!(
+            !K::accepts(w),
+            "{name}: {w:?} is listed as invalid, and the model accepts it"
+        );
+    }
+}
+
+/// [`check_kind`] for numbers.
+fn check_numbers<K: Numbers>(name: &str) {
+    for &n in K::valid() {
+        assert!(
+            K::accepts(n),
+            "{name}: {n} is listed as valid, and the model refuses it"
+        );
+    }
+    for &n in K::invalid() {
+        assert!(
+            !K::accepts(n),
+            "{name}: {n} is listed as invalid, and the model accepts it"
+        );
+    }
+}
+
+/// Checks every dictionary against the model's types (once per process: the target calls it
+/// before its first input, the regression tests cannot, as they do not build this file).
+pub fn check_dictionaries() {
+    check_string_kinds();
+    check_kind::<ModeName>("ModeName");
+    check_kind::<ComponentName>("ComponentName");
+    check_number_kinds();
 }
 
 /// Numbers that are not plain decimal integers, or not numbers at all.
@@ -300,10 +392,16 @@ fn pick<T: Copy>(u: &mut Unstructured, items: &[T]) -> Result<T> {
     Ok(items[u.choose_index(items.len())?])
 }
 
-/// Whether to take the rare branch: one time in `n`, and never once the input has run out
-/// (`int_in_range` then answers the lower bound).
+/// A choice byte. The rare branches below are windows in the middle of its range: libFuzzer's
+/// mutations favour 0x00 and 0xFF (and the input runs out as zeros), which must land on the
+/// common branch, or most inputs would be refused for a hostile value or a missing key.
+fn choice(u: &mut Unstructured) -> Result<u8> {
+    u8::arbitrary(u)
+}
+
+/// Whether to take a rare branch that `n` of 256 choice bytes take (from 0x40 up).
 fn rarely(u: &mut Unstructured, n: u8) -> Result<bool> {
-    Ok(u.int_in_range(1..=n)? == n)
+    Ok((0x40..0x40 + n).contains(&choice(u)?))
 }
 
 /// `text` as a YAML scalar: plain half of the time (what people write: YAML then decides
@@ -335,10 +433,10 @@ pub struct Str<K>(Scalar, PhantomData<K>);
 
 impl<'a, K: Kind> Arbitrary<'a> for Str<K> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        let text = match u.int_in_range(0u8..=31)? {
-            0..=29 => pick(u, K::valid())?.to_owned(),
-            30 if !K::invalid().is_empty() => pick(u, K::invalid())?.to_owned(),
-            _ => hostile(u)?,
+        let text = match choice(u)? {
+            0x40..=0x47 if !K::invalid().is_empty() => pick(u, K::invalid())?.to_owned(),
+            0x40..=0x4F => hostile(u)?,
+            _ => pick(u, K::valid())?.to_owned(),
         };
         let token = if K::NUMERIC && u.int_in_range(0u8..=3)? < 3 {
             serde_json::to_string(&text).expect("strings serialise")
@@ -349,21 +447,32 @@ impl<'a, K: Kind> Arbitrary<'a> for Str<K> {
     }
 }
 
+impl<K> Str<K> {
+    /// The token as written (quotes included).
+    fn token(&self) -> &str {
+        &(self.0).0
+    }
+    /// The token's text, as YAML reads it for the words compared here.
+    fn text(&self) -> &str {
+        unquoted(self.token())
+    }
+}
+
 /// A whole number of kind `K`: valid, or now and then any u16, just out of range, oddly
 /// spelt (`1e3`, `0o17`, quoted) or hostile.
 pub struct Num<K>(Scalar, PhantomData<K>);
 
 impl<'a, K: Numbers> Arbitrary<'a> for Num<K> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        let token = match u.int_in_range(0u8..=31)? {
-            0..=27 => pick(u, K::valid())?.to_string(),
-            28 => u16::arbitrary(u)?.to_string(),
-            29 => pick(u, K::invalid())?.to_string(),
-            30 => pick(u, ODD_NUMBERS)?.to_owned(),
-            _ => {
+        let token = match choice(u)? {
+            0x40..=0x43 => u16::arbitrary(u)?.to_string(),
+            0x44..=0x47 => pick(u, K::invalid())?.to_string(),
+            0x48..=0x4B => pick(u, ODD_NUMBERS)?.to_owned(),
+            0x4C..=0x4F => {
                 let h = hostile(u)?;
                 styled(u, &h)?
             }
+            _ => pick(u, K::valid())?.to_string(),
         };
         Ok(Num(Scalar(token), PhantomData))
     }
@@ -375,20 +484,20 @@ pub struct Flag(Scalar);
 
 impl<'a> Arbitrary<'a> for Flag {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        let token = match u.int_in_range(0u8..=31)? {
-            0..=14 => "true".to_owned(),
-            15..=29 => "false".to_owned(),
-            30 => pick(
+        let token = match choice(u)? {
+            0x40..=0x43 => pick(
                 u,
                 &[
                     "yes", "no", "on", "off", "True", "FALSE", "\"true\"", "1", "0", "~", "y",
                 ],
             )?
             .to_owned(),
-            _ => {
+            0x44..=0x47 => {
                 let h = hostile(u)?;
                 styled(u, &h)?
             }
+            b if b % 2 == 0 => "true".to_owned(),
+            _ => "false".to_owned(),
         };
         Ok(Flag(Scalar(token)))
     }
@@ -399,7 +508,7 @@ pub struct Required<T>(Option<T>);
 
 impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Required<T> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Required(if rarely(u, 32)? {
+        Ok(Required(if rarely(u, 8)? {
             None
         } else {
             Some(T::arbitrary(u)?)
@@ -407,12 +516,27 @@ impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Required<T> {
     }
 }
 
-/// Something the model should not have (an unknown key): present only rarely.
+/// Something a model seldom has (an explicit port, a disabled component): present one time
+/// in eight, so that most models keep the defaults that work together.
+pub struct Sometimes<T>(Option<T>);
+
+impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Sometimes<T> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        Ok(Sometimes(if rarely(u, 32)? {
+            Some(T::arbitrary(u)?)
+        } else {
+            None
+        }))
+    }
+}
+
+/// Something a model should not have (an unknown key, a setting where it does not apply):
+/// present one time in 32.
 pub struct Rare<T>(Option<T>);
 
 impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Rare<T> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Rare(if rarely(u, 32)? {
+        Ok(Rare(if rarely(u, 8)? {
             Some(T::arbitrary(u)?)
         } else {
             None
@@ -421,6 +545,11 @@ impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Rare<T> {
 }
 
 /// A whole `portplan.yaml`, top-level keys in the order the reference model has them.
+///
+/// Settings that apply only in some contexts (`slot` with the per-component strategy,
+/// `region` with s3, a tenant with `authEnabled`, a canary's `replicas` with a Deployment)
+/// are written only there, unless `anywhere` is set: the refusals are fuzzed too, but most
+/// models get past them to the plan and the render.
 #[derive(Arbitrary)]
 pub struct Model {
     release: Required<Str<Release>>,
@@ -431,10 +560,10 @@ pub struct Model {
     ports: Option<Ports>,
     auth_enabled: Option<Flag>,
     traffic_distribution: Option<Str<Td>>,
-    components: Vec<(Str<ComponentName>, Component)>,
+    components: Vec<ComponentEntry>,
     gateway: Option<Gateway>,
     caches: Option<Caches>,
-    memberlist: Option<Num<PortNumber>>,
+    memberlist: Sometimes<Num<PortNumber>>,
     limits: Option<Limits>,
     canary: Option<Canary>,
     schema_config: Option<Vec<Period>>,
@@ -442,8 +571,9 @@ pub struct Model {
     storage: Option<Storage>,
     clients: Option<Clients>,
     zones: Vec<(Str<Zone>, Vec<Str<Cidr>>)>,
-    images: Option<Images>,
+    images: Sometimes<Images>,
     unknown: Rare<(Str<Label>, Str<Label>)>,
+    anywhere: Rare<()>,
     /// Bit i set: the i-th mapping written (in document order, modulo 32) is in flow style.
     flow: u32,
 }
@@ -451,19 +581,31 @@ pub struct Model {
 #[derive(Arbitrary)]
 struct Ports {
     strategy: Option<Str<Strategy>>,
-    http: Option<Num<PortNumber>>,
-    grpc: Option<Num<PortNumber>>,
-    http_base: Option<Num<PortNumber>>,
-    grpc_base: Option<Num<PortNumber>>,
+    /// `shared` only.
+    http: Sometimes<Num<PortNumber>>,
+    grpc: Sometimes<Num<PortNumber>>,
+    /// `per-component` only.
+    http_base: Sometimes<Num<PortNumber>>,
+    grpc_base: Sometimes<Num<PortNumber>>,
+}
+
+/// One `components:` entry: one of the mode's own components by index, or rarely another
+/// name (another mode's, a misspelling, a hostile string).
+#[derive(Arbitrary)]
+struct ComponentEntry {
+    pick: u8,
+    other: Rare<Str<ComponentName>>,
+    settings: Component,
 }
 
 #[derive(Arbitrary)]
 struct Component {
-    enabled: Option<Flag>,
+    enabled: Sometimes<Flag>,
     replicas: Option<Num<Replicas>>,
-    slot: Option<Num<Slot>>,
-    http: Option<Num<PortNumber>>,
-    grpc: Option<Num<PortNumber>>,
+    /// `per-component` only.
+    slot: Sometimes<Num<Slot>>,
+    http: Sometimes<Num<PortNumber>>,
+    grpc: Sometimes<Num<PortNumber>>,
     resources: Option<Resources>,
     traffic_distribution: Option<Str<Td>>,
 }
@@ -482,8 +624,8 @@ struct ResourceList {
 
 #[derive(Arbitrary)]
 struct Gateway {
-    port: Option<Num<PortNumber>>,
-    service_port: Option<Num<PortNumber>>,
+    port: Sometimes<Num<PortNumber>>,
+    service_port: Sometimes<Num<PortNumber>>,
     replicas: Option<Num<Replicas>>,
     resources: Option<Resources>,
     traffic_distribution: Option<Str<Td>>,
@@ -498,11 +640,11 @@ struct Caches {
 #[derive(Arbitrary)]
 struct Cache {
     enabled: Option<Flag>,
-    port: Option<Num<PortNumber>>,
+    port: Sometimes<Num<PortNumber>>,
     memory_mb: Option<Num<MemoryMb>>,
     max_item_size: Option<Str<ItemSize>>,
     connection_limit: Option<Num<Connections>>,
-    exporter_port: Option<Num<PortNumber>>,
+    exporter_port: Sometimes<Num<PortNumber>>,
     replicas: Option<Num<Replicas>>,
 }
 
@@ -516,8 +658,11 @@ struct Limits {
 struct Canary {
     enabled: Option<Flag>,
     kind: Option<Str<CanaryKind>>,
+    /// Deployment only.
     replicas: Option<Num<Replicas>>,
+    /// DaemonSet only.
     expected_pods: Option<Num<Count>>,
+    /// `authEnabled` only.
     tenant: Option<Str<Tenant>>,
 }
 
@@ -533,10 +678,12 @@ struct Period {
 #[derive(Arbitrary)]
 struct Storage {
     kind: Required<Str<StorageType>>,
-    buckets: Option<Buckets>,
+    buckets: Required<Buckets>,
+    /// s3 only.
     region: Option<Str<Region>>,
     endpoint: Option<Str<Endpoint>>,
-    account_name: Option<Str<Account>>,
+    /// azure only, and required there.
+    account_name: Required<Str<Account>>,
 }
 
 #[derive(Arbitrary)]
@@ -555,14 +702,16 @@ struct Clients {
 struct Alloy {
     name: Required<Str<Label>>,
     via: Option<Str<Route>>,
-    tenant: Option<Str<Tenant>>,
+    /// `authEnabled` only, and required there.
+    tenant: Required<Str<Tenant>>,
 }
 
 #[derive(Arbitrary)]
 struct Grafana {
     name: Required<Str<Datasource>>,
     via: Option<Str<Route>>,
-    tenant: Option<Str<Tenant>>,
+    /// `authEnabled` only, and required there.
+    tenant: Required<Str<Tenant>>,
     is_default: Option<Flag>,
 }
 
@@ -582,48 +731,87 @@ enum Node {
     Seq(Vec<Node>),
 }
 
+/// What decides where a setting applies, read from the model's own tokens as YAML would
+/// read them (quotes off).
+struct Context {
+    mode: portplan::model::Mode,
+    per_component: bool,
+    auth: bool,
+    storage: String,
+    /// Write every setting wherever it is (the `anywhere` flag).
+    anywhere: bool,
+}
+
+impl Context {
+    /// Whether a setting that applies only when `applies` goes in.
+    fn allows(&self, applies: bool) -> bool {
+        applies || self.anywhere
+    }
+}
+
+/// A token's text as a string: without its quotes (escapes are left: the words compared
+/// here have none).
+fn unquoted(token: &str) -> &str {
+    let t = token.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    t
+}
+
 /// A value that becomes a node of the document.
 trait ToNode {
-    fn node(&self) -> Node;
+    fn node(&self, cx: &Context) -> Node;
 }
 
 impl ToNode for Scalar {
-    fn node(&self) -> Node {
+    fn node(&self, _: &Context) -> Node {
         Node::Scalar(self.0.clone())
     }
 }
 
 impl<K> ToNode for Str<K> {
-    fn node(&self) -> Node {
-        self.0.node()
+    fn node(&self, cx: &Context) -> Node {
+        self.0.node(cx)
     }
 }
 
 impl<K> ToNode for Num<K> {
-    fn node(&self) -> Node {
-        self.0.node()
+    fn node(&self, cx: &Context) -> Node {
+        self.0.node(cx)
     }
 }
 
 impl ToNode for Flag {
-    fn node(&self) -> Node {
-        self.0.node()
+    fn node(&self, cx: &Context) -> Node {
+        self.0.node(cx)
     }
 }
 
 impl<T: ToNode> ToNode for Vec<T> {
-    fn node(&self) -> Node {
-        Node::Seq(self.iter().map(ToNode::node).collect())
+    fn node(&self, cx: &Context) -> Node {
+        Node::Seq(self.iter().map(|v| v.node(cx)).collect())
     }
 }
 
 /// The entries of one mapping, in order; absent values leave their key out.
-#[derive(Default)]
-struct Entries(Vec<(String, Node)>);
+struct Entries<'c> {
+    cx: &'c Context,
+    entries: Vec<(String, Node)>,
+}
 
-impl Entries {
+impl<'c> Entries<'c> {
+    fn new(cx: &'c Context) -> Self {
+        Entries {
+            cx,
+            entries: Vec::new(),
+        }
+    }
     fn put(mut self, key: &str, value: &impl ToNode) -> Self {
-        self.0.push((key.to_owned(), value.node()));
+        let node = value.node(self.cx);
+        self.entries.push((key.to_owned(), node));
         self
     }
     fn opt(self, key: &str, value: &Option<impl ToNode>) -> Self {
@@ -635,31 +823,43 @@ impl Entries {
     fn req(self, key: &str, value: &Required<impl ToNode>) -> Self {
         self.opt(key, &value.0)
     }
+    fn some(self, key: &str, value: &Sometimes<impl ToNode>) -> Self {
+        self.opt(key, &value.0)
+    }
+    /// `value` under `key` only where it applies (see [`Context::allows`]).
+    fn when(self, applies: bool, key: &str, value: &Option<impl ToNode>) -> Self {
+        if self.cx.allows(applies) {
+            self.opt(key, value)
+        } else {
+            self
+        }
+    }
     fn map(self) -> Node {
-        Node::Map(self.0)
+        Node::Map(self.entries)
     }
 }
 
 impl ToNode for Ports {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        let pc = cx.per_component;
+        Entries::new(cx)
             .opt("strategy", &self.strategy)
-            .opt("http", &self.http)
-            .opt("grpc", &self.grpc)
-            .opt("httpBase", &self.http_base)
-            .opt("grpcBase", &self.grpc_base)
+            .when(!pc, "http", &self.http.0)
+            .when(!pc, "grpc", &self.grpc.0)
+            .when(pc, "httpBase", &self.http_base.0)
+            .when(pc, "grpcBase", &self.grpc_base.0)
             .map()
     }
 }
 
 impl ToNode for Component {
-    fn node(&self) -> Node {
-        Entries::default()
-            .opt("enabled", &self.enabled)
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
+            .some("enabled", &self.enabled)
             .opt("replicas", &self.replicas)
-            .opt("slot", &self.slot)
-            .opt("http", &self.http)
-            .opt("grpc", &self.grpc)
+            .when(cx.per_component, "slot", &self.slot.0)
+            .some("http", &self.http)
+            .some("grpc", &self.grpc)
             .opt("resources", &self.resources)
             .opt("trafficDistribution", &self.traffic_distribution)
             .map()
@@ -667,8 +867,8 @@ impl ToNode for Component {
 }
 
 impl ToNode for Resources {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .opt("requests", &self.requests)
             .opt("limits", &self.limits)
             .map()
@@ -676,8 +876,8 @@ impl ToNode for Resources {
 }
 
 impl ToNode for ResourceList {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .opt("cpu", &self.cpu)
             .opt("memory", &self.memory)
             .map()
@@ -685,10 +885,10 @@ impl ToNode for ResourceList {
 }
 
 impl ToNode for Gateway {
-    fn node(&self) -> Node {
-        Entries::default()
-            .opt("port", &self.port)
-            .opt("servicePort", &self.service_port)
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
+            .some("port", &self.port)
+            .some("servicePort", &self.service_port)
             .opt("replicas", &self.replicas)
             .opt("resources", &self.resources)
             .opt("trafficDistribution", &self.traffic_distribution)
@@ -697,8 +897,8 @@ impl ToNode for Gateway {
 }
 
 impl ToNode for Caches {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .opt("chunks", &self.chunks)
             .opt("results", &self.results)
             .map()
@@ -706,22 +906,22 @@ impl ToNode for Caches {
 }
 
 impl ToNode for Cache {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .opt("enabled", &self.enabled)
-            .opt("port", &self.port)
+            .some("port", &self.port)
             .opt("memoryMb", &self.memory_mb)
             .opt("maxItemSize", &self.max_item_size)
             .opt("connectionLimit", &self.connection_limit)
-            .opt("exporterPort", &self.exporter_port)
+            .some("exporterPort", &self.exporter_port)
             .opt("replicas", &self.replicas)
             .map()
     }
 }
 
 impl ToNode for Limits {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .opt(
                 "max_concurrent_tail_requests",
                 &self.max_concurrent_tail_requests,
@@ -732,20 +932,22 @@ impl ToNode for Limits {
 }
 
 impl ToNode for Canary {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        // A DaemonSet unless the model says Deployment (the model's default).
+        let deployment = self.kind.as_ref().is_some_and(|k| k.text() == "Deployment");
+        Entries::new(cx)
             .opt("enabled", &self.enabled)
             .opt("kind", &self.kind)
-            .opt("replicas", &self.replicas)
-            .opt("expectedPods", &self.expected_pods)
-            .opt("tenant", &self.tenant)
+            .when(deployment, "replicas", &self.replicas)
+            .when(!deployment, "expectedPods", &self.expected_pods)
+            .when(cx.auth, "tenant", &self.tenant)
             .map()
     }
 }
 
 impl ToNode for Period {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .req("from", &self.from)
             .req("store", &self.store)
             .req("schema", &self.schema)
@@ -756,20 +958,21 @@ impl ToNode for Period {
 }
 
 impl ToNode for Storage {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        let kind = cx.storage.as_str();
+        Entries::new(cx)
             .req("type", &self.kind)
-            .opt("buckets", &self.buckets)
-            .opt("region", &self.region)
-            .opt("endpoint", &self.endpoint)
-            .opt("accountName", &self.account_name)
+            .when(kind != "filesystem", "buckets", &self.buckets.0)
+            .when(kind == "s3", "region", &self.region)
+            .when(kind == "s3", "endpoint", &self.endpoint)
+            .when(kind == "azure", "accountName", &self.account_name.0)
             .map()
     }
 }
 
 impl ToNode for Buckets {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .req("chunks", &self.chunks)
             .opt("ruler", &self.ruler)
             .map()
@@ -777,8 +980,8 @@ impl ToNode for Buckets {
 }
 
 impl ToNode for Clients {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .put("alloy", &self.alloy)
             .put("grafana", &self.grafana)
             .map()
@@ -786,29 +989,29 @@ impl ToNode for Clients {
 }
 
 impl ToNode for Alloy {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .req("name", &self.name)
             .opt("via", &self.via)
-            .opt("tenant", &self.tenant)
+            .when(cx.auth, "tenant", &self.tenant.0)
             .map()
     }
 }
 
 impl ToNode for Grafana {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .req("name", &self.name)
             .opt("via", &self.via)
-            .opt("tenant", &self.tenant)
+            .when(cx.auth, "tenant", &self.tenant.0)
             .opt("isDefault", &self.is_default)
             .map()
     }
 }
 
 impl ToNode for Images {
-    fn node(&self) -> Node {
-        Entries::default()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx)
             .opt("loki", &self.loki)
             .opt("gateway", &self.gateway)
             .opt("memcached", &self.memcached)
@@ -822,25 +1025,59 @@ impl ToNode for Images {
 struct Memberlist<'a>(&'a Num<PortNumber>);
 
 impl ToNode for Memberlist<'_> {
-    fn node(&self) -> Node {
-        Entries::default().put("port", self.0).map()
+    fn node(&self, cx: &Context) -> Node {
+        Entries::new(cx).put("port", self.0).map()
     }
 }
 
-/// A mapping whose keys are data (component and zone names): the key is a scalar too, and
-/// may be hostile.
-fn keyed<K, V: ToNode>(entries: &[(Str<K>, V)]) -> Node {
-    Node::Map(
-        entries
-            .iter()
-            .map(|(k, v)| ((k.0).0.clone(), v.node()))
-            .collect(),
-    )
-}
-
 impl Model {
+    fn context(&self) -> Context {
+        let mode = self.mode.0.as_ref().map_or("", |m| m.text());
+        Context {
+            // A mode spelling it refuses: the component names are then monolithic's, and
+            // the model is refused for its mode anyway.
+            mode: portplan::model::Mode::from_spelling(mode)
+                .unwrap_or(portplan::model::Mode::Monolithic),
+            per_component: self
+                .ports
+                .as_ref()
+                .and_then(|p| p.strategy.as_ref())
+                .is_some_and(|s| s.text() == "per-component"),
+            auth: self
+                .auth_enabled
+                .as_ref()
+                .is_some_and(|f| unquoted(&(f.0).0) == "true"),
+            storage: self
+                .storage
+                .as_ref()
+                .and_then(|s| s.kind.0.as_ref())
+                .map_or(String::new(), |k| k.text().to_owned()),
+            anywhere: self.anywhere.0.is_some(),
+        }
+    }
+
+    /// `components:`: each entry names one of the mode's components (or rarely another
+    /// name); a name already used is skipped (a repeated key is the YAML parser's business,
+    /// which the byte-level `model` target covers).
+    fn components(&self, cx: &Context) -> Node {
+        let own = cx.mode.components();
+        let mut seen = std::collections::HashSet::new();
+        let mut entries = Vec::new();
+        for c in &self.components {
+            let key = match &c.other.0 {
+                Some(name) => name.token().to_owned(),
+                None => own[c.pick as usize % own.len()].name().to_owned(),
+            };
+            if seen.insert(key.clone()) {
+                entries.push((key, c.settings.node(cx)));
+            }
+        }
+        Node::Map(entries)
+    }
+
     fn document(&self) -> Node {
-        let mut top = Entries::default()
+        let cx = self.context();
+        let mut top = Entries::new(&cx)
             .req("release", &self.release)
             .req("namespace", &self.namespace)
             .opt("clusterDomain", &self.cluster_domain)
@@ -850,12 +1087,13 @@ impl Model {
             .opt("authEnabled", &self.auth_enabled)
             .opt("trafficDistribution", &self.traffic_distribution);
         if !self.components.is_empty() {
-            top.0.push(("components".into(), keyed(&self.components)));
+            top.entries
+                .push(("components".into(), self.components(&cx)));
         }
         top = top
             .opt("gateway", &self.gateway)
             .opt("caches", &self.caches)
-            .opt("memberlist", &self.memberlist.as_ref().map(Memberlist))
+            .opt("memberlist", &self.memberlist.0.as_ref().map(Memberlist))
             .opt("limits", &self.limits)
             .opt("canary", &self.canary)
             .opt("schemaConfig", &self.schema_config)
@@ -863,11 +1101,19 @@ impl Model {
             .opt("storage", &self.storage)
             .opt("clients", &self.clients);
         if !self.zones.is_empty() {
-            top.0.push(("zones".into(), keyed(&self.zones)));
+            // A repeated name is skipped, as for components.
+            let mut seen = std::collections::HashSet::new();
+            let zones = self
+                .zones
+                .iter()
+                .filter(|(k, _)| seen.insert(k.token()))
+                .map(|(k, v)| (k.token().to_owned(), v.node(&cx)))
+                .collect();
+            top.entries.push(("zones".into(), Node::Map(zones)));
         }
-        top = top.opt("images", &self.images);
+        top = top.some("images", &self.images);
         if let Some((k, v)) = &self.unknown.0 {
-            top.0.push(((k.0).0.clone(), v.node()));
+            top.entries.push((k.token().to_owned(), v.node(&cx)));
         }
         top.map()
     }

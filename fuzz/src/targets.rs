@@ -14,7 +14,7 @@ use portplan::generate::{Generated, Options};
 use portplan::lint::Context;
 use portplan::model::LoadedModel;
 use portplan::validate::{
-    CompiledSchema, FileReport, Outcome, SchemaSource, check, report, schema,
+    CompiledSchema, FileReport, Outcome, ParsedFile, SchemaSource, check, report, schema,
 };
 
 /// The repository's reference model, which the scanner and the values schema come from.
@@ -107,9 +107,14 @@ fn compiled(source: &SchemaSource) -> std::sync::Arc<CompiledSchema> {
 /// that its schema accepts, validate's verdict is then the plan's: its private
 /// `plan_violations` types the checked tree and builds the plan, and so does this.
 fn validates(path: &Path) -> Result<(), String> {
-    let plain = Style::plain();
     let bytes = std::fs::read(path).expect("the scratch file was written");
-    let file = check::parse_bytes(path, bytes).map_err(|f| f.render(plain))?;
+    let file = check::parse_bytes(path, bytes).map_err(|f| f.render(Style::plain()))?;
+    validates_parsed(path, file)
+}
+
+/// [`validates`] on a file already read and parsed.
+fn validates_parsed(path: &Path, file: ParsedFile) -> Result<(), String> {
+    let plain = Style::plain();
     let source = portplan::validate::detect::detect(path, &file.source, &file.located.value)
         .map_err(|d| d.render(Some(&file.source), plain))?;
     let schema = compiled(&source);
@@ -174,19 +179,20 @@ pub fn structured_text(text: &str) {
             .unwrap_or_else(|e| panic!("{rel} is not UTF-8: {e}"))
             .to_owned()
     };
+    let chart = dir.join("chart");
+    let values_path = chart.join("values.yaml");
     let values = file("values.yaml");
-    let read_back = portplan::yaml::parse_located(&values)
-        .unwrap_or_else(|e| panic!("values.yaml is not YAML ({e:?}):\n{values}"))
-        .value;
+    std::fs::write(&values_path, &values).unwrap();
+    std::fs::write(chart.join("values.schema.json"), file("values.schema.json")).unwrap();
+    // Parsed once, as `portplan validate` parses it, for both checks.
+    let parsed = check::parse_bytes(&values_path, values.clone().into_bytes())
+        .unwrap_or_else(|f| panic!("values.yaml is not YAML: {f}\n{values}"));
     assert_eq!(
-        read_back,
+        parsed.located.value,
         portplan::render::values::values(&g.plan),
         "values.yaml does not read back as the plan's values:\n{values}"
     );
-    let chart = dir.join("chart");
-    std::fs::write(chart.join("values.yaml"), &values).unwrap();
-    std::fs::write(chart.join("values.schema.json"), file("values.schema.json")).unwrap();
-    if let Err(why) = validates(&chart.join("values.yaml")) {
+    if let Err(why) = validates_parsed(&values_path, parsed) {
         panic!("the chart's values break its own schema:\n{why}\nmodel:\n{text}");
     }
     let ports = g.files.get("ports.json").expect("gen writes ports.json");
