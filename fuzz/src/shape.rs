@@ -979,12 +979,42 @@ impl ToNode for Buckets {
     }
 }
 
+/// A list whose items must have distinct names: an item whose name came before is left out
+/// (unless the model writes everything anywhere).
+fn distinct<T: ToNode>(cx: &Context, items: &[T], name: impl Fn(&T) -> Option<&str>) -> Node {
+    let mut seen = std::collections::HashSet::new();
+    Node::Seq(
+        items
+            .iter()
+            .filter(|i| cx.anywhere || name(i).is_none_or(|n| seen.insert(n.to_owned())))
+            .map(|i| i.node(cx))
+            .collect(),
+    )
+}
+
 impl ToNode for Clients {
     fn node(&self, cx: &Context) -> Node {
-        Entries::new(cx)
-            .put("alloy", &self.alloy)
-            .put("grafana", &self.grafana)
-            .map()
+        let alloy = distinct(cx, &self.alloy, |a| a.name.0.as_ref().map(Str::text));
+        let grafana = distinct(cx, &self.grafana, |g| g.name.0.as_ref().map(Str::text));
+        Node::Map(vec![("alloy".into(), alloy), ("grafana".into(), grafana)])
+    }
+}
+
+/// `schemaConfig:`: periods oldest first and on distinct days, as Loki needs them (unless the
+/// model writes everything anywhere). The dates compare as text: they are `YYYY-MM-DD`.
+struct Periods<'a>(&'a [Period]);
+
+impl ToNode for Periods<'_> {
+    fn node(&self, cx: &Context) -> Node {
+        fn from(p: &Period) -> &str {
+            p.from.0.as_ref().map_or("", |d| d.text())
+        }
+        let mut periods: Vec<&Period> = self.0.iter().collect();
+        if !cx.anywhere {
+            periods.sort_by(|a, b| from(a).cmp(from(b)));
+            periods.dedup_by(|a, b| from(a) == from(b));
+        }
+        Node::Seq(periods.iter().map(|p| p.node(cx)).collect())
     }
 }
 
@@ -1018,6 +1048,24 @@ impl ToNode for Images {
             .opt("memcachedExporter", &self.memcached_exporter)
             .opt("canary", &self.canary)
             .map()
+    }
+}
+
+/// The object store a mode other than monolithic gets when the model has no `storage`.
+struct ObjectStore;
+
+impl ToNode for Result<&Storage, ObjectStore> {
+    fn node(&self, cx: &Context) -> Node {
+        match self {
+            Ok(storage) => storage.node(cx),
+            Err(ObjectStore) => Node::Map(vec![
+                ("type".into(), Node::Scalar("s3".into())),
+                (
+                    "buckets".into(),
+                    Node::Map(vec![("chunks".into(), Node::Scalar("loki-chunks".into()))]),
+                ),
+            ]),
+        }
     }
 }
 
@@ -1096,9 +1144,20 @@ impl Model {
             .opt("memberlist", &self.memberlist.0.as_ref().map(Memberlist))
             .opt("limits", &self.limits)
             .opt("canary", &self.canary)
-            .opt("schemaConfig", &self.schema_config)
+            .opt(
+                "schemaConfig",
+                &self.schema_config.as_ref().map(|p| Periods(p)),
+            )
             .opt("structuredMetadata", &self.structured_metadata)
-            .opt("storage", &self.storage)
+            .opt(
+                "storage",
+                &self.storage.as_ref().map(Ok).or_else(|| {
+                    // Only monolithic has a default store; another mode without one is refused
+                    // before anything else is looked at.
+                    (cx.mode != portplan::model::Mode::Monolithic && !cx.anywhere)
+                        .then_some(Err(ObjectStore))
+                }),
+            )
             .opt("clients", &self.clients);
         if !self.zones.is_empty() {
             // A repeated name is skipped, as for components.
