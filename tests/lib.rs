@@ -24,6 +24,7 @@ mod flows;
 mod fuzz_regressions;
 mod gateway_routes;
 mod generate;
+mod generate_entry;
 mod helm;
 mod hostile;
 mod hostile_inputs;

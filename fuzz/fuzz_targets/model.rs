@@ -1,4 +1,4 @@
-//! See `portplan_fuzz::model` (fuzz/src/lib.rs) for what this target covers.
+//! See `portplan_fuzz::model` (fuzz/src/targets.rs) for what this target covers.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| portplan_fuzz::model(data));

@@ -4,8 +4,9 @@ use super::diff::EXIT_DRIFT;
 use super::{EXIT_CLEAN, ModelArg, print_out};
 use portplan::diag::{Failure, Style};
 use portplan::drift::{check::check_output, report};
+use portplan::generate::{Generated, Options};
+use portplan::model::load_model;
 use portplan::output::{WriteError, write_output};
-use portplan::render::{header, render};
 
 /// Generate the Helm chart, its values and schema, the client configs and the port map.
 #[derive(clap::Args)]
@@ -47,16 +48,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let (lm, plan) = args.model.checked_plan()?;
-    let files = render(&plan, args.templates.as_deref()).map_err(|e| {
-        let path = args
-            .templates
-            .as_ref()
-            .map_or(lm.path.clone(), |p| p.display().to_string());
-        Failure::plain(&path, e)
-    })?;
+    let lm = load_model(&args.model.model)?;
+    let opts = Options {
+        templates: args.templates,
+    };
+    let generation = portplan::generate(&lm, &opts);
+    eprint!("{}", generation.notices(&lm, Style::for_stderr()));
+    let Generated { files, comment, .. } = generation.result?;
     let out = args.out.display().to_string();
-    let comment = header::sentence(&plan.model_path);
     if args.check {
         let drift = check_output(&args.out, &files, &comment)?;
         print_out(&report::check_text(&args.out, &drift, Style::for_stdout()));

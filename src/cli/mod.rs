@@ -73,29 +73,6 @@ pub struct ModelArg {
 
 impl ModelArg {
     /// Loads and resolves the model, printing any warnings to stderr.
-    /// Like [`ModelArg::plan`], and also runs lint's model rules: their warnings go to stderr,
-    /// and an error-level finding (a config Loki refuses, a tail limit below the canaries)
-    /// stops the command, so nothing is generated that is known not to work.
-    pub fn checked_plan(&self) -> Result<(LoadedModel, Plan), Failure> {
-        let lm = load_model(&self.model)?;
-        let report = portplan::lint::lint(&lm, &portplan::lint::Options::default())?;
-        let style = Style::for_stderr();
-        for w in &report.model_warnings {
-            eprint!("{}", w.render(Some(&lm.source), style));
-        }
-        eprint!("{}", portplan::lint::format::text(&report, &lm, style));
-        if report.errors_found() > 0 {
-            let mut f = Failure::plain(
-                &lm.path,
-                "nothing generated: the model has the errors above",
-            );
-            f.diagnostics[0].hint = Some("`portplan lint` explains each rule (docs/lint/)".into());
-            return Err(f);
-        }
-        let plan = build_plan(&lm)?;
-        Ok((lm, plan))
-    }
-
     pub fn plan(&self) -> Result<(LoadedModel, Plan), Failure> {
         let lm = load_model(&self.model)?;
         let plan = build_plan(&lm)?;

@@ -7,6 +7,7 @@ pub mod header;
 pub mod values;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::Context;
@@ -81,13 +82,34 @@ pub fn chart_info(plan: &Plan) -> ChartInfo {
     }
 }
 
+/// The built-in templates and their compiled engine, once per process. Compiling them is
+/// the largest part of a render, and the fuzz targets and tests render thousands of plans in
+/// one process; a template folder (`--templates`) is compiled on every call, as it may change.
+fn builtin() -> &'static (engine::Templates, Result<engine::Engine, String>) {
+    static BUILTIN: OnceLock<(engine::Templates, Result<engine::Engine, String>)> = OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let sources = engine::Templates::builtin();
+        let engine = sources.compile();
+        (sources, engine)
+    })
+}
+
 /// Renders everything `gen` writes. `templates` overlays the built-in templates.
 pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> {
-    let mut sources = engine::Templates::builtin();
-    if let Some(dir) = templates {
-        sources.overlay(dir)?;
-    }
-    let engine = sources.compile()?;
+    let overlaid;
+    let (sources, engine) = match templates {
+        None => {
+            let (sources, engine) = builtin();
+            (sources, engine.as_ref().map_err(Clone::clone)?)
+        }
+        Some(dir) => {
+            let mut sources = engine::Templates::builtin();
+            sources.overlay(dir)?;
+            let engine = sources.compile()?;
+            overlaid = (sources, engine);
+            (&overlaid.0, &overlaid.1)
+        }
+    };
     let chart = chart_info(plan);
 
     let mut base = Context::new();
