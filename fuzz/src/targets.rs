@@ -14,7 +14,7 @@ use portplan::generate::{Generated, Options};
 use portplan::lint::Context;
 use portplan::model::LoadedModel;
 use portplan::validate::{
-    CompiledSchema, FileReport, Outcome, ParsedFile, SchemaSource, check, report, schema,
+    CompiledSchema, FileReport, Outcome, ParsedFile, SchemaSource, check, format, schema,
 };
 
 /// The repository's reference model, which the scanner and the values schema come from.
@@ -137,7 +137,7 @@ fn validates_parsed(path: &Path, file: ParsedFile) -> Result<(), String> {
             violations,
         },
     };
-    Err(report::text(&[report], plain))
+    Err(format::text(&[report], plain))
 }
 
 /// A model's text (what the `structured` target builds from its input, or a saved case)
@@ -291,6 +291,6 @@ pub fn validate(data: &[u8]) {
             },
         });
     }
-    let _ = report::text(&reports, Style::plain());
-    let _ = report::json(&reports);
+    let _ = format::text(&reports, Style::plain());
+    let _ = format::json(&reports);
 }

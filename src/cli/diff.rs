@@ -4,7 +4,7 @@ use clap::ValueEnum;
 
 use super::{EXIT_CLEAN, ModelArg, print_out};
 use portplan::diag::{Failure, Style};
-use portplan::drift::{chart::compare_chart, report};
+use portplan::drift::{chart::compare_chart, format};
 
 /// Exit status when files on disk differ from what the model generates (as diff(1)).
 pub const EXIT_DRIFT: u8 = 1;
@@ -59,9 +59,9 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let drift = compare_chart(&plan, args.templates.as_deref(), &args.chart)?;
     let style = Style::for_stdout();
     print_out(&match (args.format, args.stat) {
-        (Format::Json, _) => report::chart_json(&drift),
-        (Format::Text, true) => report::chart_stat(&drift, style),
-        (Format::Text, false) => report::chart_text(&drift, style),
+        (Format::Json, _) => format::chart_json(&drift),
+        (Format::Text, true) => format::chart_stat(&drift, style),
+        (Format::Text, false) => format::chart_text(&drift, style),
     });
     Ok(if drift.has_drift() {
         EXIT_DRIFT

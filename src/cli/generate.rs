@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use super::diff::EXIT_DRIFT;
 use super::{EXIT_CLEAN, ModelArg, print_out};
 use portplan::diag::{Failure, Style};
-use portplan::drift::{check::check_output, report};
+use portplan::drift::{check::check_output, format};
 use portplan::generate::{Generated, Options};
 use portplan::model::load_model;
 use portplan::output::{WriteError, write_output};
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let out = args.out.display().to_string();
     if args.check {
         let drift = check_output(&args.out, &files, &comment)?;
-        print_out(&report::check_text(&args.out, &drift, Style::for_stdout()));
+        print_out(&format::check_text(&args.out, &drift, Style::for_stdout()));
         return Ok(if drift.files.is_empty() {
             EXIT_CLEAN
         } else {

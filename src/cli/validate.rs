@@ -4,7 +4,7 @@ use clap::ValueEnum;
 
 use super::print_out;
 use portplan::diag::{Failure, Style};
-use portplan::validate::{exit_status, report, validate_files};
+use portplan::validate::{exit_status, format, validate_files};
 
 const AFTER_HELP: &str = "\
 Without --schema, each file picks its schema the way an editor does: the
@@ -45,10 +45,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let run = validate_files(&args.files, args.schema.as_deref())?;
     let reports = &run.reports;
     print_out(&match args.format {
-        Format::Text => report::text(reports, Style::for_stdout()),
-        Format::Json => report::json(reports),
+        Format::Text => format::text(reports, Style::for_stdout()),
+        Format::Json => format::json(reports),
     });
-    eprint!("{}", report::failures(reports, Style::for_stderr()));
+    eprint!("{}", format::failures(reports, Style::for_stderr()));
     let status = exit_status(reports);
     // The process ends next: freeing every node of large parsed files and compiled schemas
     // one by one would only add to the run time.

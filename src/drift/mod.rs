@@ -9,7 +9,7 @@
 pub mod chart;
 pub mod check;
 pub mod files;
+pub mod format;
 pub mod hunks;
 pub mod provenance;
-pub mod report;
 pub mod values;

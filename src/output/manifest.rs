@@ -6,8 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// File name of the manifest inside the output folder.
-pub const MANIFEST: &str = ".portplan-manifest.json";
+pub use crate::render::fileset::MANIFEST;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {

@@ -53,12 +53,12 @@ impl Templates {
                     .ok_or_else(|| format!("{}: template paths must be UTF-8", path.display()))?
                     .replace('\\', "/");
                 super::fileset::check_relative_path(&rel).map_err(|e| format!("template {e}"))?;
-                if rel == crate::output::MANIFEST {
+                if rel == super::fileset::MANIFEST {
                     // The manifest decides what the next run deletes: never a template's.
                     return Err(format!(
                         "{}: a template may not replace {}, the list of files gen wrote",
                         path.display(),
-                        crate::output::MANIFEST
+                        super::fileset::MANIFEST
                     ));
                 }
                 let text = std::fs::read_to_string(&path)
@@ -91,7 +91,7 @@ impl Templates {
         // All at once: a template may include one that sorts after it. Tera's report names
         // the template and line.
         tera.add_raw_templates(self.sources.iter().map(|(p, t)| (p.as_str(), t.as_str())))
-            .map_err(|e| report(&e))?;
+            .map_err(|e| one_line(&e))?;
         Ok(Engine { tera })
     }
 }
@@ -105,12 +105,12 @@ impl Engine {
     pub fn render(&self, path: &str, context: &Context) -> Result<String, String> {
         self.tera
             .render(path, context)
-            .map_err(|e| format!("template {path}: {}", report(&e)))
+            .map_err(|e| format!("template {path}: {}", one_line(&e)))
     }
 }
 
 /// Tera's error with its causes, one line.
-fn report(e: &tera::Error) -> String {
+fn one_line(e: &tera::Error) -> String {
     let mut msg = e.to_string().trim_start_matches("error: ").to_owned();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

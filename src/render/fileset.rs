@@ -2,6 +2,10 @@
 
 use std::collections::BTreeMap;
 
+/// File name of the manifest inside the output folder, where the writer records what `gen`
+/// wrote: the one path no rendered file may take (it decides what the next run deletes).
+pub const MANIFEST: &str = ".portplan-manifest.json";
+
 /// An ordered map from a relative output path to the file's bytes.
 ///
 /// Paths are checked on insert: relative, `/`-separated, made only of normal components, so

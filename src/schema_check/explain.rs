@@ -255,10 +255,7 @@ pub fn explain(err: &ValidationError<'_>, schema: &Value) -> Vec<Reason> {
             let key: &Value = error.instance();
             let name = key.as_str().unwrap_or_default();
             let pointer = format!("{path}/{}", pointer_token(name));
-            let reasons: Vec<String> = explain(error, schema)
-                .iter()
-                .map(Reason::message)
-                .collect();
+            let reasons: Vec<String> = explain(error, schema).iter().map(Reason::message).collect();
             vec![
                 Reason::text(
                     &pointer,

@@ -7,8 +7,8 @@
 
 pub mod check;
 pub mod detect;
+pub mod format;
 pub mod parallel;
-pub mod report;
 pub mod schema;
 
 use std::collections::BTreeMap;
