@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Mutex, OnceLock};
 
-use regex::Regex;
+use regex_lite::Regex;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -13,9 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub trait StringRule {
     /// The schema definition's name (`DnsLabel`, `Bucket`, ...).
     const NAME: &'static str;
-    /// The whole rule, as an anchored regular expression that both the Rust `regex` crate and
-    /// ECMA-262 (JSON Schema validators, editors) read the same way: no lookaround, no
-    /// backreferences, no flags.
+    /// The whole rule, as an anchored regular expression that both `regex-lite` and ECMA-262
+    /// (JSON Schema validators, editors) read the same way: ASCII classes only, no
+    /// lookaround, no backreferences, no flags.
     const PATTERN: &'static str;
     /// What a valid value is, completing "`x` is not ...": `a DNS-1035 label (...)`.
     const EXPECTED: &'static str;
