@@ -1,9 +1,14 @@
 //! Every input a fuzzer crashed on (`tests/cases/fuzz/<target>/`), and the fuzzers' seeds
-//! (`fuzz/seeds/<target>/`), replayed through the fuzz targets' own code (fuzz/src/lib.rs,
-//! included here), so a fixed crash stays fixed without nightly Rust or cargo-fuzz.
+//! (`fuzz/seeds/<target>/`), replayed through the fuzz targets' own code
+//! (fuzz/src/targets.rs, included here), so a fixed crash stays fixed without nightly Rust
+//! or cargo-fuzz.
+//!
+//! The `structured` target's input is a model built by `arbitrary`, which the main crate does
+//! not depend on; its cases and seeds are saved as the YAML text that model becomes (what
+//! `cargo fuzz fmt structured FILE` prints), and replayed from the text on.
 
 #[allow(dead_code)]
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../fuzz/src/targets.rs"]
 mod targets;
 
 mod common;
@@ -57,4 +62,12 @@ fn scanner_inputs() {
 #[test]
 fn validate_inputs() {
     replay("validate", targets::validate);
+}
+
+#[test]
+fn structured_inputs() {
+    replay("structured", |data| {
+        let text = std::str::from_utf8(data).expect("a structured case is YAML text");
+        targets::structured_text(text);
+    });
 }
