@@ -49,6 +49,19 @@ fn generate_checked(lm: &LoadedModel) -> Option<Generated> {
     match (generation.result, planned) {
         (Ok(generated), Ok(_)) => {
             assert!(!generated.files.is_empty());
+            // On filesystem storage each pod keeps its chunks on its own disk: a second pod
+            // would split the data, and queries would miss what the other one holds.
+            let plan = &generated.plan;
+            if plan.storage.kind == "filesystem" {
+                for c in &plan.components {
+                    assert!(
+                        c.replicas <= 1,
+                        "{} runs {} replicas on filesystem storage",
+                        c.name,
+                        c.replicas
+                    );
+                }
+            }
             Some(generated)
         }
         (Err(f), Err(_)) => {

@@ -16,6 +16,20 @@ impl Resolver<'_> {
                 .hint = Some(
                     "add `storage: {type: s3, buckets: {chunks: <bucket>}}` (or gcs/azure)".into(),
                 );
+            } else if let Some(c) = components.iter().find(|c| c.replicas > 1) {
+                // The default store is the pod's own disk, as with `type: filesystem` written
+                // out (checked below): a second pod would hold part of the data, and queries
+                // would miss it.
+                self.err_value(
+                    &format!("/components/{}/replicas", c.name),
+                    format!(
+                        "without `storage`, chunks are kept on filesystem storage, which needs exactly one {} replica",
+                        c.name
+                    ),
+                )
+                .hint = Some(
+                    "set `replicas: 1`, or add an object store: `storage: {type: s3, buckets: {chunks: <bucket>}}` (or gcs/azure)".into(),
+                );
             }
             return StoragePlan {
                 kind: "filesystem",
