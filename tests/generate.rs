@@ -238,19 +238,3 @@ fn same_zone_below_1_34_is_an_error() {
     assert!(stderr(&o).starts_with("m.yaml:6:24: error[traffic-distribution-unsupported]: trafficDistribution PreferSameNode needs Kubernetes >= 1.34, but kubeVersion is 1.33"), "{}", stderr(&o));
     assert!(!out.join("o").exists());
 }
-
-#[test]
-fn monolithic_without_storage_keeps_one_replica() {
-    // No `storage` means the pod's own disk: as refused as `storage: {type: filesystem}` with
-    // three replicas (the structured fuzzer's corpus was full of 1000-replica monoliths).
-    let text = "release: loki\nnamespace: logs\nmode: monolithic\ncomponents:\n  single-binary:\n    replicas: 3\n";
-    let lm = parse_model("m.yaml", text.to_owned()).unwrap();
-    let f = portplan::generate(&lm, &Options::default())
-        .result
-        .unwrap_err();
-    assert!(
-        f.to_string().starts_with("m.yaml:6:15: error: without `storage`, chunks are kept on filesystem storage, which needs exactly one single-binary replica"),
-        "{f}"
-    );
-    assert!(portplan::plan::build_plan(&lm).is_err());
-}

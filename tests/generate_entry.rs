@@ -93,3 +93,19 @@ fn template_overrides_apply_and_a_broken_one_names_its_folder() {
     let f = portplan::generate(&lm, &opts).result.unwrap_err();
     assert_eq!(f.diagnostics[0].path, dir.display().to_string());
 }
+
+#[test]
+fn monolithic_without_storage_keeps_one_replica() {
+    // No `storage` means the pod's own disk: as refused as `storage: {type: filesystem}` with
+    // three replicas (the structured fuzzer's corpus was full of 1000-replica monoliths).
+    let text = "release: loki\nnamespace: logs\nmode: monolithic\ncomponents:\n  single-binary:\n    replicas: 3\n";
+    let lm = parse_model("m.yaml", text.to_owned()).unwrap();
+    let f = portplan::generate(&lm, &Options::default())
+        .result
+        .unwrap_err();
+    assert!(
+        f.to_string().starts_with("m.yaml:6:15: error: without `storage`, chunks are kept on filesystem storage, which needs exactly one single-binary replica"),
+        "{f}"
+    );
+    assert!(portplan::plan::build_plan(&lm).is_err());
+}
