@@ -176,15 +176,15 @@ pub(crate) fn check_rule<R: StringRule>() {
     }
 }
 
-/// Declares a rule and its checked type: `string_rule!(Alias, Rule, "Name", pattern,
-/// "what it is", [examples], [counter-examples]);`
+/// Declares a rule and its checked type: `string_rule!(Alias, Rule, pattern, "what it is",
+/// [examples], [counter-examples]);`. The schema definition is named after the alias.
 macro_rules! string_rule {
-    ($(#[$doc:meta])* $alias:ident, $rule:ident, $name:literal, $pattern:expr, $expected:expr,
+    ($(#[$doc:meta])* $alias:ident, $rule:ident, $pattern:expr, $expected:expr,
      [$($ok:literal),* $(,)?], [$($bad:literal),* $(,)?]) => {
         #[doc = concat!("The rule of [`", stringify!($alias), "`].")]
         pub struct $rule;
         impl $crate::model::scalars::StringRule for $rule {
-            const NAME: &'static str = $name;
+            const NAME: &'static str = stringify!($alias);
             const PATTERN: &'static str = $pattern;
             const EXPECTED: &'static str = $expected;
             const EXAMPLES: &'static [&'static str] = &[$($ok),*];

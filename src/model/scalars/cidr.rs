@@ -67,7 +67,6 @@ string_rule!(
     /// A CIDR block.
     Cidr,
     CidrRule,
-    "Cidr",
     concat!(
         "^((", octet!(), r"\.){3}", octet!(), "/(3[0-2]|[12]?[0-9])",
         "|", ipv6!(), "/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"

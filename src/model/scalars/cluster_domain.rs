@@ -6,7 +6,6 @@ string_rule!(
     /// A cluster DNS domain (RFC 1123 subdomain, labels of at most 63 characters).
     ClusterDomain,
     ClusterDomainRule,
-    "ClusterDomain",
     r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$",
     "a DNS domain like `cluster.local`: dot-separated labels of lowercase letters, digits and '-'",
     ["cluster.local", "k8s.example.com", "local"],

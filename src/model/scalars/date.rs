@@ -6,7 +6,6 @@ string_rule!(
     /// A day from 2000-01-01 on, `YYYY-MM-DD`.
     Date,
     DateRule,
-    "Date",
     r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
     "a date `YYYY-MM-DD` from the year 2000 on, like `2024-04-01`",
     ["2024-04-01", "2000-12-31"],

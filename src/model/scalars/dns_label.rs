@@ -14,7 +14,6 @@ string_rule!(
     /// A DNS-1035 label of at most 63 characters: a namespace, an Alloy client's name.
     DnsLabel,
     DnsLabelRule,
-    "DnsLabel",
     label!(61),
     "a DNS-1035 label: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit (e.g. `loki-v3`)",
     ["loki", "loki-v3", "a", "on", "a1"],
@@ -26,7 +25,6 @@ string_rule!(
     /// `<release>-query-scheduler-headless` still fits the 63 of a Service name.
     ReleaseName,
     ReleaseRule,
-    "ReleaseName",
     label!(38),
     "a release name: a DNS-1035 label of at most 40 lowercase letters, digits and '-', starting with a letter (e.g. `loki-v3`)",
     ["loki", "loki-v3", "l"],

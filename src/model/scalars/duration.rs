@@ -6,7 +6,6 @@ string_rule!(
     /// A Prometheus-style duration.
     Duration,
     DurationRule,
-    "Duration",
     r"^([0-9]{1,9}(ms|s|m|h|d|w|y))+$",
     "a duration like `744h`, `30d` or `1h30m`",
     ["744h", "30d", "1h30m", "0s", "500ms"],

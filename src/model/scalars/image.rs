@@ -6,7 +6,6 @@ string_rule!(
     /// A container image reference.
     ImageRef,
     ImageRule,
-    "ImageRef",
     r"^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$",
     "an image reference like `docker.io/grafana/loki:3.5.7`",
     ["grafana/loki:3.5.7", "docker.io/nginxinc/nginx-unprivileged:1.29-alpine", "memcached@sha256:abc"],

@@ -6,7 +6,6 @@ string_rule!(
     /// A memcached size like `5m` or `512k`.
     ItemSize,
     ItemSizeRule,
-    "ItemSize",
     r"^[1-9][0-9]{0,9}[km]?$",
     "a memcached size like `1m`, `512k` or `1048576` (bytes)",
     ["5m", "512k", "1048576", "1m"],

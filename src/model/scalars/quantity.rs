@@ -7,7 +7,6 @@ string_rule!(
     /// A CPU quantity: millicores (`250m`) or cores (`1`, `1.5`).
     CpuQuantity,
     CpuRule,
-    "CpuQuantity",
     r"^([0-9]{1,9}m|[0-9]{1,9}(\.[0-9]{1,9})?)$",
     "a CPU quantity like `250m` or `1.5`",
     ["250m", "1", "1.5", "0.25"],
@@ -18,7 +17,6 @@ string_rule!(
     /// A memory quantity: bytes, or with a unit `Ki Mi Gi Ti k M G T`.
     MemoryQuantity,
     MemoryRule,
-    "MemoryQuantity",
     r"^[0-9]{1,15}(\.[0-9]{1,9})?(Ki|Mi|Gi|Ti|k|M|G|T)?$",
     "a memory quantity like `512Mi` or `2Gi`",
     ["512Mi", "2Gi", "1.5Gi", "1000000", "64M"],

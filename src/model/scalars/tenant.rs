@@ -7,7 +7,6 @@ string_rule!(
     /// A Loki tenant ID.
     Tenant,
     TenantRule,
-    "Tenant",
     r"^([A-Za-z0-9_-][A-Za-z0-9_.-]{0,149}|\.[A-Za-z0-9_-]|\.[A-Za-z0-9_.-]{2,149})$",
     "a Loki tenant ID: up to 150 of a-z, A-Z, 0-9, '_', '.', '-', and not `.` or `..`",
     ["fake", "team-a", "self-monitoring", ".x", "...", "a.b_c-D"],
