@@ -6,15 +6,16 @@
 //!
 //! The steps, in order: lint's model rules (an error-level finding, such as a config Loki
 //! refuses or a tail limit below the canary pods, refuses the model: nothing is generated
-//! that is known not to work), then [`crate::plan::build_plan`], then
-//! [`crate::render::render`] with the template overrides.
+//! that is known not to work), then the Plan ([`crate::plan::into_plan`] on the same
+//! resolution lint read: the model is resolved once), then [`crate::render::render`] with
+//! the template overrides.
 
 use std::path::PathBuf;
 
 use crate::diag::{Failure, Style};
 use crate::lint;
 use crate::model::LoadedModel;
-use crate::plan::{Plan, build_plan};
+use crate::plan::{Plan, Resolution, into_plan};
 use crate::render::{FileSet, header, render};
 
 /// What `gen` takes besides the model.
@@ -64,7 +65,8 @@ impl Generation {
 
 /// Runs the gen pipeline on a loaded model: lint's model rules, the plan, the render.
 pub fn generate(lm: &LoadedModel, opts: &Options) -> Generation {
-    let report = match lint::lint(lm, &lint::Options::default()) {
+    let resolution = crate::plan::resolve(lm);
+    let report = match lint::lint_resolved(lm, &resolution, &lint::Options::default()) {
         Ok(r) => r,
         Err(f) => {
             return Generation {
@@ -81,7 +83,7 @@ pub fn generate(lm: &LoadedModel, opts: &Options) -> Generation {
         f.diagnostics[0].hint = Some("`portplan lint` explains each rule (docs/lint/)".into());
         Err(f)
     } else {
-        plan_and_render(lm, opts)
+        plan_and_render(lm, opts, resolution)
     };
     Generation {
         lint: report,
@@ -89,8 +91,12 @@ pub fn generate(lm: &LoadedModel, opts: &Options) -> Generation {
     }
 }
 
-fn plan_and_render(lm: &LoadedModel, opts: &Options) -> Result<Generated, Failure> {
-    let plan = build_plan(lm)?;
+fn plan_and_render(
+    lm: &LoadedModel,
+    opts: &Options,
+    resolution: Resolution,
+) -> Result<Generated, Failure> {
+    let plan = into_plan(resolution, lm)?;
     let files = render(&plan, opts.templates.as_deref()).map_err(|e| {
         // A render error comes from a template: name the override folder when there is one.
         let at = opts

@@ -28,7 +28,7 @@ pub use walk::MAX_FILE_BYTES;
 
 use crate::diag::{Diagnostic, Failure, Severity};
 use crate::model::LoadedModel;
-use crate::plan::resolve;
+use crate::plan::{Resolution, resolve};
 use rules::{Deferred, mode_transition};
 
 /// What to lint besides the model.
@@ -76,20 +76,29 @@ impl Report {
 /// Fails (exit 2) when the model cannot be resolved for reasons no rule covers, when a PATH
 /// does not exist, or when `--chart-values` cannot be read or says nothing about a mode.
 pub fn lint(lm: &LoadedModel, opts: &Options) -> Result<Report, Failure> {
-    let res = resolve(lm);
+    lint_resolved(lm, &resolve(lm), opts)
+}
+
+/// [`lint`] on the model's resolution the caller has already made (`gen` resolves once, for
+/// lint's model rules and for its Plan).
+pub fn lint_resolved(
+    lm: &LoadedModel,
+    res: &Resolution,
+    opts: &Options,
+) -> Result<Report, Failure> {
     if !res.errors.is_empty() {
-        return Err(Failure::new(res.errors, Some(lm.source.clone())));
+        return Err(Failure::new(res.errors.clone(), Some(lm.source.clone())));
     }
     let mut findings = Vec::new();
     for rule in rules::model_rules() {
-        rule.check(&res, &mut findings);
+        rule.check(res, &mut findings);
     }
 
     let mut report = Report {
         model_warnings: res.plan.warnings.clone(),
         ..Report::default()
     };
-    let ctx = Context::new(res.plan, &lm.path);
+    let ctx = Context::new(res.plan.clone(), &lm.path);
     if let Some(values) = &opts.chart_values {
         chart_values(values, &ctx, &mut findings)?;
     }

@@ -21,7 +21,7 @@ use crate::model::{CanaryKind, KubeVersion, Mode, PortStrategy, Resources};
 pub use checks::port_location;
 pub use presets::MEMCACHED_PORT;
 pub use quantity::{Cpu, Memory};
-pub use resolve::{Resolution, build_plan, resolve};
+pub use resolve::{Resolution, build_plan, into_plan, resolve};
 pub use summary::{ResourceRow, ResourceSummary};
 
 /// Everything resolved. Serialised as-is for `portplan plan --format json` and as the context

@@ -31,7 +31,12 @@ use naming::Naming;
 
 /// Resolves a loaded model into a Plan, or every error found.
 pub fn build_plan(lm: &LoadedModel) -> Result<Plan, Failure> {
-    let r = resolve(lm);
+    into_plan(resolve(lm), lm)
+}
+
+/// The Plan of a resolution of `lm`, or every error found: [`build_plan`] for a caller that
+/// has resolved the model already.
+pub fn into_plan(r: Resolution, lm: &LoadedModel) -> Result<Plan, Failure> {
     let mut errors = r.errors;
     let mut warnings = Vec::new();
     errors.extend(r.collisions);
