@@ -116,9 +116,9 @@ fn compiled(source: &SchemaSource) -> std::sync::Arc<CompiledSchema> {
 
 /// `portplan validate FILE`'s verdict on one file, with its report as the CLI prints it: the
 /// steps of `validate::validate_files` for one file (read, parse with positions, choose the
-/// schema, check), with the schema from [`compiled`] instead of compiled anew. For a model
-/// that its schema accepts, validate's verdict is then the plan's: its private
-/// `plan_violations` types the checked tree and builds the plan, and so does this.
+/// schema, check), with a schema file's schema from [`compiled`] instead of compiled anew. A
+/// model is checked as validate checks it, by `validate::model_violations` (the loader, then
+/// the Plan).
 fn validates(path: &Path) -> Result<(), String> {
     let bytes = std::fs::read(path).expect("the scratch file was written");
     let file = check::parse_bytes(path, bytes).map_err(|f| f.render(Style::plain()))?;
@@ -130,22 +130,23 @@ fn validates_parsed(path: &Path, file: ParsedFile) -> Result<(), String> {
     let plain = Style::plain();
     let source = portplan::validate::detect::detect(path, &file.source, &file.located.value)
         .map_err(|d| d.render(Some(&file.source), plain))?;
-    let schema = compiled(&source);
-    let violations = check::check(&file, &schema);
-    if violations.is_empty() && source == SchemaSource::Model {
-        let lm = portplan::model::typed(&file.shown, file.source.clone(), file.located.clone())
-            .map_err(|f| f.render(plain))?;
-        return portplan::plan::build_plan(&lm)
-            .map(drop)
-            .map_err(|f| f.render(plain));
-    }
+    let (schema, violations) = if source == SchemaSource::Model {
+        (
+            source.display(),
+            portplan::validate::model_violations(&file),
+        )
+    } else {
+        let compiled = compiled(&source);
+        let violations = check::check(&file, &compiled);
+        (compiled.source.display(), violations)
+    };
     if violations.is_empty() {
         return Ok(());
     }
     let report = FileReport {
         path: file.shown.clone(),
         outcome: Outcome::Checked {
-            schema: schema.source.display(),
+            schema,
             file: Box::new(file),
             violations,
         },

@@ -125,7 +125,7 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
 /// A model file's verdict is the one `portplan plan` gives, from the same code: the loader
 /// types the tree (the schema explains a tree the types refuse), then the Plan adds what no
 /// schema can say (a component of another mode, a collision, a tail limit below the canaries).
-fn model_violations(file: &ParsedFile) -> Vec<Violation> {
+pub fn model_violations(file: &ParsedFile) -> Vec<Violation> {
     let to_violation = |d: crate::diag::Diagnostic| Violation {
         pointer: String::new(),
         line: d.line,
