@@ -8,6 +8,7 @@
 //! [`rules`], one file per rule, and has a page under `docs/lint/`; [`rules::ALL`] lists
 //! them all once, and this module runs whatever it lists.
 
+mod chart;
 mod context;
 mod finding;
 pub mod format;

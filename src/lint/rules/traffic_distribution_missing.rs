@@ -9,9 +9,11 @@
 //!
 //! Read on template source: a Service counts as setting the field when `trafficDistribution`
 //! appears in it at all, inside `{{- if }}` / `{{- with }}` or through an `include` of a
-//! helper whose `define` mentions it (looked up across every file scanned). Only Services
-//! that mention the release name or `loki` are checked, so other applications' Services in
-//! the same repository are left alone.
+//! helper whose `define` mentions it (looked up across every file scanned). Only Loki's
+//! Services are checked, so other applications' Services in the same repository are left
+//! alone: a Service is Loki's when it lives in a Loki chart (its Chart.yaml's name or its
+//! folder says so), when its name or component label is a Loki component's
+//! (`{{ .Release.Name }}-distributor`), or when it mentions the release or `loki`.
 
 use super::{Check, Deferred, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
@@ -77,6 +79,38 @@ impl FileRule for TrafficDistributionMissing {
     }
 }
 
+/// Loki components whose names no other application's Service is likely to end with (not
+/// the generic `read`, `write`, `backend`, `gateway`).
+const COMPONENT_NAMES: [&str; 9] = [
+    "distributor",
+    "ingester",
+    "querier",
+    "query-frontend",
+    "query-scheduler",
+    "index-gateway",
+    "compactor",
+    "ruler",
+    "single-binary",
+];
+
+/// Whether the Service is one of Loki's; see the module documentation.
+fn is_loki_service(path: &str, doc: &Document, ctx: &Context) -> bool {
+    if doc.text.contains("loki") || doc.text.contains(&ctx.plan.release) {
+        return true;
+    }
+    let named = doc.name.as_ref().is_some_and(|n| {
+        let name = n.text.trim_end_matches(|c: char| c == '}' || c == ' ');
+        COMPONENT_NAMES
+            .iter()
+            .any(|c| name.ends_with(&format!("-{c}")) || name.ends_with(&format!("-{c}\"")))
+    });
+    let labelled = COMPONENT_NAMES.iter().any(|c| {
+        doc.text.contains(&format!("component: {c}\n"))
+            || doc.text.contains(&format!("component: \"{c}\""))
+    });
+    named || labelled || ctx.charts.is_loki(path)
+}
+
 /// One document's finding, if it is a Service without the field; it still depends on
 /// helpers defined in other files.
 fn pending(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
@@ -92,7 +126,7 @@ fn pending(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
     {
         return None;
     }
-    if !doc.text.contains("loki") && !doc.text.contains(&ctx.plan.release) {
+    if !is_loki_service(path, doc, ctx) {
         return None;
     }
     let name = doc
