@@ -99,10 +99,9 @@ fn is_loki_service(path: &str, doc: &Document, ctx: &Context) -> bool {
         return true;
     }
     let named = doc.name.as_ref().is_some_and(|n| {
-        let name = n.text.trim_end_matches(|c: char| c == '}' || c == ' ');
         COMPONENT_NAMES
             .iter()
-            .any(|c| name.ends_with(&format!("-{c}")) || name.ends_with(&format!("-{c}\"")))
+            .any(|c| n.text.ends_with(&format!("-{c}")))
     });
     let labelled = COMPONENT_NAMES.iter().any(|c| {
         doc.text.contains(&format!("component: {c}\n"))
