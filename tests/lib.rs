@@ -29,6 +29,7 @@ mod helm;
 mod hostile;
 mod hostile_inputs;
 mod lint;
+mod lint_render;
 mod lint_rules;
 mod model_errors;
 mod oracles;
