@@ -35,6 +35,7 @@ mod model_errors;
 mod oracles;
 mod ports_plan;
 mod templates;
+mod templates_only;
 mod trust;
 mod validate;
 
