@@ -114,6 +114,18 @@ fn duckdb_sql_matches_json() {
                 .map(|x| x.as_u64().unwrap())
                 .collect();
             assert_eq!(got, want, "{path} {flags:?}: port {p}");
+            let port = v["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["port"] == p)
+                .unwrap();
+            assert_eq!(r[10], port["cross_zone_bytes"], "{path}: port {p}");
+            let (sql_cost, cost) = (r[11].as_f64().unwrap(), port["cost_usd"].as_f64().unwrap());
+            assert!(
+                (sql_cost - cost).abs() < 1e-9,
+                "{path}: port {p}: {sql_cost} vs {cost}"
+            );
             nonzero += usize::from(want[0] + want[3] > 0);
         }
         assert!(nonzero > 0, "{path}: not vacuous");

@@ -267,7 +267,8 @@ fn values_into(
         }
         7 => {
             let (prefixes, used) = delta_binary_packed(values, present)?;
-            let (suffixes, used2) = delta_binary_packed(values.get(used..).unwrap_or(&[]), present)?;
+            let (suffixes, used2) =
+                delta_binary_packed(values.get(used..).unwrap_or(&[]), present)?;
             let mut pos = used + used2;
             let mut last: Vec<u8> = Vec::new();
             for (p, len) in prefixes.into_iter().zip(suffixes) {
