@@ -35,9 +35,40 @@ const MAX_FOOTER: u64 = 64 << 20;
 /// Lines are handed over in batches of about this many bytes.
 const BATCH: usize = 1 << 20;
 
+/// Where a Parquet file's bytes are read from: the file, or memory (the fuzz target).
+enum Bytes {
+    File(File),
+    Memory(Vec<u8>),
+}
+
+impl Bytes {
+    fn len(&self) -> std::io::Result<u64> {
+        match self {
+            Bytes::File(f) => Ok(f.metadata()?.len()),
+            Bytes::Memory(m) => Ok(m.len() as u64),
+        }
+    }
+
+    fn read_exact_at(&self, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+        match self {
+            Bytes::File(f) => f.read_exact_at(buf, at),
+            Bytes::Memory(m) => {
+                let src = usize::try_from(at)
+                    .ok()
+                    .and_then(|a| m.get(a..a.checked_add(buf.len())?))
+                    .ok_or(std::io::ErrorKind::UnexpectedEof)?;
+                buf.copy_from_slice(src);
+                Ok(())
+            }
+        }
+    }
+}
+
 /// An open Parquet flow log: its footer and the layout its columns spell.
 pub struct ParquetLog {
-    file: File,
+    bytes: Bytes,
+    /// The file's length: no chunk reaches past it.
+    len: u64,
     meta: FileMeta,
     pub layout: Layout,
 }
@@ -48,12 +79,22 @@ pub type Failure = (u64, String);
 /// Opens a Parquet file and reads its footer.
 pub fn open(path: &Path) -> Result<ParquetLog, Failure> {
     let file = File::open(path).map_err(|e| (0, format!("cannot open: {e}")))?;
-    let len = file.metadata().map_err(|e| (0, e.to_string()))?.len();
+    read(Bytes::File(file))
+}
+
+/// A Parquet file already in memory.
+pub fn from_bytes(data: Vec<u8>) -> Result<ParquetLog, Failure> {
+    read(Bytes::Memory(data))
+}
+
+fn read(bytes: Bytes) -> Result<ParquetLog, Failure> {
+    let len = bytes.len().map_err(|e| (0, e.to_string()))?;
     if len < 12 {
         return Err((0, "too short for a Parquet file".into()));
     }
     let mut tail = [0u8; 8];
-    file.read_exact_at(&mut tail, len - 8)
+    bytes
+        .read_exact_at(&mut tail, len - 8)
         .map_err(|e| (len - 8, format!("read error: {e}")))?;
     if &tail[4..] != MAGIC {
         return Err((len - 4, "no Parquet footer (the file is cut short?)".into()));
@@ -64,7 +105,8 @@ pub fn open(path: &Path) -> Result<ParquetLog, Failure> {
     }
     let at = len - 8 - footer_len;
     let mut footer = vec![0u8; footer_len as usize];
-    file.read_exact_at(&mut footer, at)
+    bytes
+        .read_exact_at(&mut footer, at)
         .map_err(|e| (at, format!("read error: {e}")))?;
     let meta = meta::file_meta(&footer).map_err(|e| (at, format!("Parquet footer: {e}")))?;
     // The columns are the log format's fields: `pkt_srcaddr` is `pkt-srcaddr`.
@@ -75,7 +117,12 @@ pub fn open(path: &Path) -> Result<ParquetLog, Failure> {
         .collect();
     let layout = Layout::parse(&header.join(" "), true)
         .map_err(|e| (at, format!("Parquet columns: {}", e.message)))?;
-    Ok(ParquetLog { file, meta, layout })
+    Ok(ParquetLog {
+        bytes,
+        len,
+        meta,
+        layout,
+    })
 }
 
 impl ParquetLog {
@@ -89,13 +136,18 @@ impl ParquetLog {
             for (col, chunk) in self.meta.columns.iter().zip(&group.chunks) {
                 let size = usize::try_from(chunk.compressed_size)
                     .ok()
-                    .filter(|&s| s as u64 <= MAX_FOOTER * 16)
+                    .filter(|_| {
+                        chunk
+                            .start
+                            .checked_add(chunk.compressed_size)
+                            .is_some_and(|end| end <= self.len)
+                    })
                     .ok_or((
                         chunk.start,
-                        "a column chunk of an impossible size".to_owned(),
+                        "a column chunk past the end of the file".to_owned(),
                     ))?;
                 let mut data = vec![0u8; size];
-                self.file
+                self.bytes
                     .read_exact_at(&mut data, chunk.start)
                     .map_err(|e| (chunk.start, format!("read error: {e}")))?;
                 let mut values = TextColumn::default();
