@@ -23,6 +23,25 @@ fn python_with(module: &str) -> Option<PathBuf> {
     })
 }
 
+/// A synthetic log of about `bytes` (bench/flows_gen.py's mix, on the reference model's
+/// port map) in `dir`.
+fn synthetic_log(py: &Path, dir: &Path, bytes: usize) -> PathBuf {
+    let ports = dir.join("ports.json");
+    std::fs::write(&ports, stdout(&portplan(&["ports", "--format", "json"]))).unwrap();
+    let syn = dir.join("synthetic.log");
+    let g = std::process::Command::new(py)
+        .args([
+            root().join("bench/flows_gen.py").to_str().unwrap(),
+            ports.to_str().unwrap(),
+            syn.to_str().unwrap(),
+            &bytes.to_string(),
+        ])
+        .status()
+        .unwrap();
+    assert!(g.success());
+    syn
+}
+
 /// Runs a DuckDB query file and returns its rows as JSON arrays.
 fn duckdb_rows(py: &Path, sql: &Path) -> Vec<Value> {
     let o = std::process::Command::new(py)
@@ -55,19 +74,7 @@ fn duckdb_sql_matches_json() {
         return;
     };
     let d = scratch("duckdb");
-    let ports = d.join("ports.json");
-    std::fs::write(&ports, stdout(&portplan(&["ports", "--format", "json"]))).unwrap();
-    let syn = d.join("synthetic.log");
-    let g = std::process::Command::new(&py)
-        .args([
-            root().join("bench/flows_gen.py").to_str().unwrap(),
-            ports.to_str().unwrap(),
-            syn.to_str().unwrap(),
-            "2097152",
-        ])
-        .status()
-        .unwrap();
-    assert!(g.success());
+    let syn = synthetic_log(&py, &d, 2 << 20);
     let v5 =
         std::fs::read_to_string(root().join("tests/cases/flows/custom/header-v5.log")).unwrap();
     let v5_format: Vec<String> = v5
@@ -330,19 +337,7 @@ fn parquet_gives_the_report_of_its_text_twin() {
         return;
     };
     let d = scratch("parquet");
-    let ports = d.join("ports.json");
-    std::fs::write(&ports, stdout(&portplan(&["ports", "--format", "json"]))).unwrap();
-    let syn = d.join("synthetic.log");
-    let g = std::process::Command::new(&py)
-        .args([
-            root().join("bench/flows_gen.py").to_str().unwrap(),
-            ports.to_str().unwrap(),
-            syn.to_str().unwrap(),
-            "1048576",
-        ])
-        .status()
-        .unwrap();
-    assert!(g.success());
+    let syn = synthetic_log(&py, &d, 1 << 20);
     let logs: Vec<PathBuf> = vec![
         root().join("tests/cases/flows/basic/a.log"),
         root().join("tests/cases/flows/custom/header-v5.log"),

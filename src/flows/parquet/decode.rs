@@ -103,19 +103,22 @@ pub fn column(
         if values > MAX_PAGE_VALUES {
             return Err(format!("a Parquet page of {values} values"));
         }
-        match h.page {
+        let raw;
+        let (defined, values, encoding, num_values) = match h.page {
             Page::Dictionary { num_values } => {
                 let raw = decompress(chunk.codec, body, h.uncompressed)?;
                 let mut d = TextColumn::default();
                 plain(&raw, col, num_values, &mut d)?;
                 dict = Some(d);
+                continue;
             }
+            Page::Other => continue,
             Page::DataV1 {
                 num_values,
                 encoding,
             } => {
-                let raw = decompress(chunk.codec, body, h.uncompressed)?;
-                let (defined, values) = if col.optional {
+                raw = decompress(chunk.codec, body, h.uncompressed)?;
+                if col.optional {
                     let len = raw
                         .get(..4)
                         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
@@ -123,20 +126,11 @@ pub fn column(
                     let levels = raw
                         .get(4..4 + len)
                         .ok_or("definition levels run past their page")?;
-                    (Some(rle_hybrid(levels, 1, num_values)?), &raw[4 + len..])
+                    let defined = rle_hybrid(levels, 1, num_values)?;
+                    (Some(defined), &raw[4 + len..], encoding, num_values)
                 } else {
-                    (None, &raw[..])
-                };
-                values_into(
-                    values,
-                    encoding,
-                    col,
-                    defined,
-                    num_values,
-                    dict.as_ref(),
-                    out,
-                )?;
-                read += num_values as u64;
+                    (None, &raw[..], encoding, num_values)
+                }
             }
             Page::DataV2 {
                 num_values,
@@ -156,26 +150,26 @@ pub fn column(
                     None
                 };
                 let rest = &body[levels_end..];
-                let raw;
                 let values = if compressed {
-                    raw = decompress(chunk.codec, rest, h.uncompressed.saturating_sub(levels_end))?;
+                    let size = h.uncompressed.saturating_sub(levels_end);
+                    raw = decompress(chunk.codec, rest, size)?;
                     &raw[..]
                 } else {
                     rest
                 };
-                values_into(
-                    values,
-                    encoding,
-                    col,
-                    defined,
-                    num_values,
-                    dict.as_ref(),
-                    out,
-                )?;
-                read += num_values as u64;
+                (defined, values, encoding, num_values)
             }
-            Page::Other => {}
-        }
+        };
+        values_into(
+            values,
+            encoding,
+            col,
+            defined,
+            num_values,
+            dict.as_ref(),
+            out,
+        )?;
+        read += num_values as u64;
     }
     if read < chunk.num_values {
         return Err(format!(

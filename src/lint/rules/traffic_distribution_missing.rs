@@ -20,6 +20,7 @@ use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::Context;
 use crate::lint::manifest::Document;
+use crate::model::Component;
 
 pub static RULE: RuleInfo = RuleInfo {
     slug: "traffic-distribution-missing",
@@ -79,31 +80,25 @@ impl FileRule for TrafficDistributionMissing {
     }
 }
 
-/// Loki components whose names no other application's Service is likely to end with (not
-/// the generic `read`, `write`, `backend`, `gateway`).
-const COMPONENT_NAMES: [&str; 9] = [
-    "distributor",
-    "ingester",
-    "querier",
-    "query-frontend",
-    "query-scheduler",
-    "index-gateway",
-    "compactor",
-    "ruler",
-    "single-binary",
-];
+/// The Loki components whose names no other application's Service is likely to end with:
+/// all but the generic `read`, `write` and `backend`.
+fn distinctive_components() -> impl Iterator<Item = &'static str> {
+    Component::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|n| !matches!(*n, "read" | "write" | "backend"))
+}
 
 /// Whether the Service is one of Loki's; see the module documentation.
 fn is_loki_service(path: &str, doc: &Document, ctx: &Context) -> bool {
     if doc.text.contains("loki") || doc.text.contains(&ctx.plan.release) {
         return true;
     }
-    let named = doc.name.as_ref().is_some_and(|n| {
-        COMPONENT_NAMES
-            .iter()
-            .any(|c| n.text.ends_with(&format!("-{c}")))
-    });
-    let labelled = COMPONENT_NAMES.iter().any(|c| {
+    let named = doc
+        .name
+        .as_ref()
+        .is_some_and(|n| distinctive_components().any(|c| n.text.ends_with(&format!("-{c}"))));
+    let labelled = distinctive_components().any(|c| {
         doc.text.contains(&format!("component: {c}\n"))
             || doc.text.contains(&format!("component: \"{c}\""))
     });
