@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod lint;
 pub mod model;
+pub mod objdiff;
 pub mod output;
 pub mod plan;
 pub mod render;
