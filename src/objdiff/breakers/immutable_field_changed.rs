@@ -14,7 +14,6 @@ use serde_json::Value;
 use super::{Breaker, BreakerInfo, Context, Finding};
 use crate::diag::Severity;
 use crate::objdiff::noise::normalize;
-use crate::objdiff::object::Object;
 
 pub static BREAKER: BreakerInfo = BreakerInfo {
     slug: "immutable-field-changed",
@@ -42,9 +41,9 @@ fn fields(kind: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-/// The value compared, noise removed (a claim template's chart labels are no change).
-fn at(o: &Object, pointer: &str) -> Option<Value> {
-    let n = normalize(&o.key.kind, &o.value);
+/// The value compared in `n` (the object with its noise removed: a claim template's chart
+/// labels are no change).
+fn at(n: &Value, pointer: &str) -> Option<Value> {
     let v = n.pointer(pointer)?.clone();
     // The API server defaults these; unset and the default are one value.
     match (pointer, &v) {
@@ -57,8 +56,16 @@ impl Breaker for ImmutableFieldChanged {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for p in cx.matching.pairs.iter().filter(|p| !p.renamed) {
             let (b, a) = (p.before, p.after);
-            for (pointer, shown) in fields(&b.key.kind) {
-                if at(b, pointer) == at(a, pointer) {
+            let immutable = fields(&b.key.kind);
+            if immutable.is_empty() {
+                continue;
+            }
+            let (nb, na) = (
+                normalize(&b.key.kind, &b.value),
+                normalize(&a.key.kind, &a.value),
+            );
+            for (pointer, shown) in immutable {
+                if at(&nb, pointer) == at(&na, pointer) {
                     continue;
                 }
                 let kind = b.key.kind.to_lowercase();
