@@ -68,7 +68,7 @@ pub struct Args {
     helm: Option<PathBuf>,
     /// With --manifests: the namespace of objects that name none (default: the model's
     /// with -m, else `default`).
-    #[arg(long, value_name = "NS")]
+    #[arg(long, value_name = "NS", requires = "manifests")]
     namespace: Option<String>,
     /// Template overrides, as for `gen --templates`.
     #[arg(long, value_name = "DIR")]
@@ -206,7 +206,7 @@ fn rendered(args: &Args) -> Result<u8, Failure> {
     let plan = build_plan(&lm)?;
     let before =
         objdiff::helm::template(&helm, &plan.release, chart, &plan.namespace, &args.values)?;
-    let after = objdiff::helm::render_generated(&lm, &helm)?;
+    let after = objdiff::helm::render_generated(&lm, args.templates.as_deref(), &helm)?;
     let defaults = Defaults {
         namespace: plan.namespace.clone(),
     };

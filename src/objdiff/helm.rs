@@ -94,9 +94,17 @@ impl Drop for TempDir {
     }
 }
 
-/// Generates the model's chart into a temporary folder and renders it with Helm.
-pub fn render_generated(lm: &LoadedModel, helm: &Path) -> Result<String, Failure> {
-    let generation = crate::generate(lm, &crate::generate::Options::default());
+/// Generates the model's chart (with `templates` overlaid, as `gen --templates`) into a
+/// temporary folder and renders it with Helm.
+pub fn render_generated(
+    lm: &LoadedModel,
+    templates: Option<&Path>,
+    helm: &Path,
+) -> Result<String, Failure> {
+    let opts = crate::generate::Options {
+        templates: templates.map(Path::to_path_buf),
+    };
+    let generation = crate::generate(lm, &opts);
     let generated = generation.result?;
     let dir = TempDir::new()
         .map_err(|e| Failure::plain("temporary folder", format!("cannot create: {e}")))?;

@@ -18,6 +18,9 @@
 //! - a Service's allocated `clusterIP`/`clusterIPs` (but `None`, which makes it headless),
 //!   and the Service fields the API server defaults ([`SERVICE_DEFAULTS`]) when they hold
 //!   the default, so a `kubectl get` dump compares with a render;
+//! - fields that hold what the API server would default them to ([`PROBE_DEFAULTS`], a
+//!   port's `protocol: TCP`, `imagePullPolicy: IfNotPresent` for a tagged image): a chart
+//!   that spells the default and one that leaves it out deploy the same thing;
 //! - `null`, `{}` and `[]` are the same as absent (templates render `annotations:` empty);
 //! - numbers compare by value (`2` = `2.0`);
 //! - a generated name's hash suffix ([`fold_name`]) on ConfigMaps and Secrets and on the
@@ -58,6 +61,14 @@ pub const SERVICE_DEFAULTS: &[(&str, &str)] = &[
     ("sessionAffinity", "None"),
     ("internalTrafficPolicy", "Cluster"),
     ("ipFamilyPolicy", "SingleStack"),
+];
+
+/// Probe fields and the value the API server defaults them to.
+pub const PROBE_DEFAULTS: &[(&str, i64)] = &[
+    ("timeoutSeconds", 1),
+    ("periodSeconds", 10),
+    ("successThreshold", 1),
+    ("failureThreshold", 3),
 ];
 
 /// The characters kustomize draws a name-hash suffix from (no vowels, no look-alikes).
@@ -140,6 +151,7 @@ fn clean(v: &mut Value, parent: Option<&str>) {
             {
                 *n = fold_name(n).to_owned();
             }
+            drop_defaults(map, parent);
             let keys: Vec<String> = map.keys().cloned().collect();
             for k in keys {
                 if let Some(child) = map.get_mut(&k) {
@@ -166,6 +178,35 @@ fn clean(v: &mut Value, parent: Option<&str>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Drops the fields of `map` (a child of `parent`) that hold the API server's default.
+fn drop_defaults(map: &mut Map<String, Value>, parent: Option<&str>) {
+    if matches!(
+        parent,
+        Some("readinessProbe" | "livenessProbe" | "startupProbe")
+    ) {
+        for (field, default) in PROBE_DEFAULTS {
+            if map.get(*field).and_then(Value::as_f64) == Some(*default as f64) {
+                map.remove(*field);
+            }
+        }
+    }
+    if parent == Some("ports") && map.get("protocol").and_then(Value::as_str) == Some("TCP") {
+        map.remove("protocol");
+    }
+    let tagged = |image: &str| {
+        image.contains('@')
+            || image
+                .rsplit_once(':')
+                .is_some_and(|(_, tag)| !tag.contains('/') && tag != "latest")
+    };
+    if matches!(parent, Some("containers" | "initContainers"))
+        && map.get("imagePullPolicy").and_then(Value::as_str) == Some("IfNotPresent")
+        && map.get("image").and_then(Value::as_str).is_some_and(tagged)
+    {
+        map.remove("imagePullPolicy");
     }
 }
 
@@ -199,6 +240,26 @@ mod tests {
         assert_eq!(fold_name("loki-config-7k2m9bt5hf"), "loki-config");
         assert_eq!(fold_name("loki-controller"), "loki-controller");
         assert_eq!(fold_name("loki-bcdfghjklm"), "loki-bcdfghjklm");
+    }
+
+    #[test]
+    fn drops_server_defaults_only_when_they_are_the_default() {
+        let v = json!({"spec": {"containers": [{
+            "name": "loki", "image": "grafana/loki:3.7.6", "imagePullPolicy": "IfNotPresent",
+            "ports": [{"name": "http", "containerPort": 3100, "protocol": "TCP"},
+                      {"name": "dns", "containerPort": 53, "protocol": "UDP"}],
+            "readinessProbe": {"timeoutSeconds": 1, "periodSeconds": 30}}]}});
+        let n = normalize("Pod", &v);
+        assert_eq!(
+            n,
+            json!({"spec": {"containers": [{
+                "name": "loki", "image": "grafana/loki:3.7.6",
+                "ports": [{"name": "http", "containerPort": 3100},
+                          {"name": "dns", "containerPort": 53, "protocol": "UDP"}],
+                "readinessProbe": {"periodSeconds": 30}}]}})
+        );
+        let latest = json!({"spec": {"containers": [{"image": "loki:latest", "imagePullPolicy": "IfNotPresent"}]}});
+        assert_eq!(normalize("Pod", &latest), latest);
     }
 
     #[test]

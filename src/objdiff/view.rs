@@ -350,7 +350,11 @@ pub fn watched(kind: &str, path: &str) -> bool {
                 "startupProbe",
             ]
             .iter()
-            .any(|f| field.starts_with(f))
+            .any(|f| {
+                field
+                    .strip_prefix(f)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            })
         }
         _ => !path.starts_with("metadata."),
     }
