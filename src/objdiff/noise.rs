@@ -18,9 +18,11 @@
 //! - a Service's allocated `clusterIP`/`clusterIPs` (but `None`, which makes it headless),
 //!   and the Service fields the API server defaults ([`SERVICE_DEFAULTS`]) when they hold
 //!   the default, so a `kubectl get` dump compares with a render;
-//! - fields that hold what the API server would default them to ([`PROBE_DEFAULTS`], a
-//!   port's `protocol: TCP`, `imagePullPolicy: IfNotPresent` for a tagged image): a chart
-//!   that spells the default and one that leaves it out deploy the same thing;
+//! - fields that hold what the API server would default them to ([`PROBE_DEFAULTS`],
+//!   [`FIELD_DEFAULTS`], a port's `protocol: TCP`, a Service's `type: ClusterIP`,
+//!   `imagePullPolicy: IfNotPresent` for a tagged image): a chart that spells the default
+//!   and one that leaves it out deploy the same thing, and a `kubectl get` dump spells them
+//!   all;
 //! - `null`, `{}` and `[]` are the same as absent (templates render `annotations:` empty);
 //! - numbers compare by value (`2` = `2.0`);
 //! - a generated name's hash suffix ([`fold_name`]) on ConfigMaps and Secrets and on the
@@ -71,6 +73,41 @@ pub const PROBE_DEFAULTS: &[(&str, i64)] = &[
     ("failureThreshold", 3),
 ];
 
+/// Pod, container and workload fields (names found nowhere else in a manifest) and the
+/// value the API server defaults them to.
+pub const FIELD_DEFAULTS: &[(&str, DefaultValue)] = &[
+    ("dnsPolicy", DefaultValue::Text("ClusterFirst")),
+    ("restartPolicy", DefaultValue::Text("Always")),
+    ("schedulerName", DefaultValue::Text("default-scheduler")),
+    (
+        "terminationMessagePath",
+        DefaultValue::Text("/dev/termination-log"),
+    ),
+    ("terminationMessagePolicy", DefaultValue::Text("File")),
+    ("terminationGracePeriodSeconds", DefaultValue::Number(30)),
+    ("revisionHistoryLimit", DefaultValue::Number(10)),
+    ("progressDeadlineSeconds", DefaultValue::Number(600)),
+    ("enableServiceLinks", DefaultValue::Flag(true)),
+];
+
+/// A default value in [`FIELD_DEFAULTS`].
+#[derive(Clone, Copy, Debug)]
+pub enum DefaultValue {
+    Text(&'static str),
+    Number(i64),
+    Flag(bool),
+}
+
+impl DefaultValue {
+    fn is(self, v: &Value) -> bool {
+        match self {
+            DefaultValue::Text(s) => v.as_str() == Some(s),
+            DefaultValue::Number(n) => v.as_f64() == Some(n as f64),
+            DefaultValue::Flag(b) => v.as_bool() == Some(b),
+        }
+    }
+}
+
 /// The characters kustomize draws a name-hash suffix from (no vowels, no look-alikes).
 const HASH_ALPHABET: &str = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -118,6 +155,9 @@ pub fn normalize(kind: &str, value: &Value) -> Value {
             }
             spec.remove("clusterIPs");
             spec.remove("ipFamilies");
+            if spec.get("type").and_then(Value::as_str) == Some("ClusterIP") {
+                spec.remove("type");
+            }
             for (field, default) in SERVICE_DEFAULTS {
                 if spec.get(*field).and_then(Value::as_str) == Some(*default) {
                     spec.remove(*field);
@@ -191,6 +231,11 @@ fn drop_defaults(map: &mut Map<String, Value>, parent: Option<&str>) {
             if map.get(*field).and_then(Value::as_f64) == Some(*default as f64) {
                 map.remove(*field);
             }
+        }
+    }
+    for (field, default) in FIELD_DEFAULTS {
+        if map.get(*field).is_some_and(|v| default.is(v)) {
+            map.remove(*field);
         }
     }
     if parent == Some("ports") && map.get("protocol").and_then(Value::as_str) == Some("TCP") {

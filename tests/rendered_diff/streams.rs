@@ -73,3 +73,27 @@ fn reads_one_side_from_stdin() {
     );
     assert_eq!(v["objects"][0]["changes"][0]["before"], 8080);
 }
+
+/// A `kubectl get -o yaml` of a live Deployment spells every default and carries the API
+/// server's bookkeeping; against the render it came from, nothing differs.
+#[test]
+fn a_live_object_equals_its_render() {
+    let dir = temp_dir("streams-live");
+    let rendered = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: loki-gateway\n  labels:\n    helm.sh/chart: loki-18.11.0\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: gw}\n  template:\n    metadata:\n      labels: {app: gw}\n      annotations:\n        checksum/config: aaa\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.29\n          ports:\n            - name: http\n              containerPort: 8080\n          readinessProbe:\n            httpGet: {path: /, port: http}\n";
+    let live = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: loki-gateway\n    namespace: loki\n    uid: 0b1c\n    resourceVersion: \"123\"\n    generation: 4\n    creationTimestamp: \"2026-01-01T00:00:00Z\"\n    labels: {helm.sh/chart: loki-18.10.0}\n    annotations:\n      deployment.kubernetes.io/revision: \"4\"\n      meta.helm.sh/release-name: loki\n  spec:\n    replicas: 2\n    revisionHistoryLimit: 10\n    progressDeadlineSeconds: 600\n    selector:\n      matchLabels: {app: gw}\n    template:\n      metadata:\n        creationTimestamp: null\n        labels: {app: gw}\n        annotations: {checksum/config: bbb}\n      spec:\n        dnsPolicy: ClusterFirst\n        restartPolicy: Always\n        schedulerName: default-scheduler\n        terminationGracePeriodSeconds: 30\n        securityContext: {}\n        containers:\n        - name: nginx\n          image: nginx:1.29\n          imagePullPolicy: IfNotPresent\n          terminationMessagePath: /dev/termination-log\n          terminationMessagePolicy: File\n          resources: {}\n          ports:\n          - name: http\n            containerPort: 8080\n            protocol: TCP\n          readinessProbe:\n            httpGet: {path: /, port: http}\n            timeoutSeconds: 1\n            periodSeconds: 10\n            successThreshold: 1\n            failureThreshold: 3\n  status:\n    replicas: 2\n";
+    std::fs::write(dir.path().join("rendered.yaml"), rendered).unwrap();
+    std::fs::write(dir.path().join("live.yaml"), live).unwrap();
+    let o = portplan_in(
+        dir.path(),
+        &[
+            "diff",
+            "--manifests",
+            "live.yaml",
+            "rendered.yaml",
+            "--namespace",
+            "loki",
+            "--all",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}
