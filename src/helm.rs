@@ -1,6 +1,6 @@
 //! Running the real Helm, for commands that need a chart rendered with its values
-//! (`lint --render`): Helm's template engine and value merging are the ground truth, and
-//! re-implementing either would be a second opinion that can disagree.
+//! (`lint --render`, `diff --rendered`): Helm's template engine and value merging are the
+//! ground truth, and re-implementing either would be a second opinion that can disagree.
 //!
 //! Helm runs off any cluster (`helm template`, `KUBECONFIG=/dev/null`) and sees no
 //! user-specific state beyond the binary: no kube context, no `HELM_NAMESPACE`, no debug
@@ -9,13 +9,27 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The Helm binary to run: `--helm PATH` when given, else `helm` on `PATH`.
-pub fn binary(explicit: Option<&Path>) -> Result<PathBuf, String> {
+/// Why no Helm can be run, and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    pub message: String,
+    pub hint: String,
+}
+
+/// The Helm binary to run: `--helm PATH` when given (it must exist), else `helm` on `PATH`.
+pub fn binary(explicit: Option<&Path>) -> Result<PathBuf, Missing> {
     if let Some(p) = explicit {
-        return Ok(p.to_path_buf());
+        if p.is_file() {
+            return Ok(p.to_path_buf());
+        }
+        return Err(Missing {
+            message: format!("--helm: no such file: {}", p.display()),
+            hint: "name the Helm binary itself (e.g. /usr/local/bin/helm)".into(),
+        });
     }
-    on_path("helm").ok_or_else(|| {
-        "Helm is needed to render the chart, and there is no `helm` on PATH: install Helm 3 or 4, or pass --helm PATH".to_owned()
+    on_path("helm").ok_or_else(|| Missing {
+        message: "Helm is needed to render the chart, and there is no `helm` on PATH".into(),
+        hint: "install Helm 3 or 4 (https://helm.sh/docs/intro/install/), or name the binary with --helm PATH".into(),
     })
 }
 

@@ -13,6 +13,7 @@ pub mod generate;
 pub mod helm;
 pub mod lint;
 pub mod model;
+pub mod objdiff;
 pub mod output;
 pub mod plan;
 pub mod render;

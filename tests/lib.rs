@@ -35,6 +35,7 @@ mod lint_rules;
 mod model_errors;
 mod oracles;
 mod ports_plan;
+mod rendered_diff;
 mod templates;
 mod templates_only;
 mod trust;

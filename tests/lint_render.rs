@@ -55,7 +55,7 @@ fn render_without_helm_is_an_error() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("cannot run /nonexistent/helm"),
+        stderr(&out).contains("--helm: no such file: /nonexistent/helm"),
         "{}",
         stderr(&out)
     );

@@ -45,7 +45,11 @@ pub fn render_charts(
     if charts.is_empty() {
         return Ok(Vec::new());
     }
-    let bin = helm::binary(opts.helm.as_deref()).map_err(|e| vec![unplaced("--render", e)])?;
+    let bin = helm::binary(opts.helm.as_deref()).map_err(|m| {
+        let mut d = unplaced("--render", m.message);
+        d.hint = Some(m.hint);
+        vec![d]
+    })?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for chart in charts {
