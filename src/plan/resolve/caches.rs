@@ -2,6 +2,7 @@
 
 use super::super::presets as p;
 use super::Resolver;
+use super::pods::PodKind;
 use super::naming::Naming;
 use crate::model::scalars::ItemSize;
 use crate::model::*;
@@ -70,6 +71,7 @@ impl Resolver<'_> {
                     format!("maxItemSize {shown} must be at least 1k and at most half of memoryMb ({memory_mb} MiB)"),
                 );
             }
+            let pod = self.pod(&ptr, s.pod(), PodKind::Memcached);
             out.push(CachePlan {
                 name,
                 values_key,
@@ -83,6 +85,8 @@ impl Resolver<'_> {
                 replicas: s.replicas.map_or(1, |r| r.get()),
                 service: naming.services(name),
                 resources: p::cache_resources(memory_mb),
+                pod,
+                max_unavailable: super::components::max_unavailable(s.pod_disruption_budget.as_ref()),
             });
         }
         out

@@ -3,7 +3,9 @@
 use super::super::presets as p;
 use super::super::topology;
 use super::naming::Naming;
+use super::pods::PodKind;
 use super::ports::Layout;
+use super::workloads::AUTOSCALED;
 use super::{Resolver, list};
 use crate::model::*;
 use crate::plan::{ComponentPlan, WorkloadKind};
@@ -85,6 +87,22 @@ impl Resolver<'_> {
             let grpc = self.port_for(&ptr, "grpc", s.grpc, layout.grpc, slot);
             let (replicas, preset_resources) = p::component(mode, c);
             let replicas = s.replicas.map_or(replicas, |r| r.get());
+            let kind = if c.is_stateful() {
+                WorkloadKind::StatefulSet
+            } else {
+                WorkloadKind::Deployment
+            };
+            let workloads = self.workloads(c, &s, replicas, naming);
+            let persistence = self.persistence(&ptr, kind, s.persistence.as_ref());
+            let autoscaling = self.autoscaling(
+                &ptr,
+                AUTOSCALED.contains(&c),
+                c.name(),
+                s.autoscaling.as_ref(),
+                s.replicas.is_some(),
+                replicas,
+            );
+            let pod = self.pod(&ptr, s.pod(), PodKind::Loki);
             let resources = s.resources.clone().unwrap_or(preset_resources);
             let (td, td_override) = self.service_td(
                 &format!("{ptr}/trafficDistribution"),
@@ -100,11 +118,7 @@ impl Resolver<'_> {
                 name: c.name(),
                 values_key: c.values_key(),
                 target: c.target(),
-                kind: if c.is_stateful() {
-                    WorkloadKind::StatefulSet
-                } else {
-                    WorkloadKind::Deployment
-                },
+                kind,
                 memberlist: topology::joins_memberlist(c),
                 roles: topology::roles(mode, c),
                 replicas,
@@ -115,6 +129,11 @@ impl Resolver<'_> {
                 traffic_distribution: td,
                 traffic_distribution_override: td_override,
                 slot,
+                workloads,
+                pod,
+                persistence,
+                autoscaling,
+                max_unavailable: max_unavailable(s.pod_disruption_budget.as_ref()),
             });
         }
         out
@@ -134,4 +153,9 @@ fn optional_list(mode: Mode) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// A PodDisruptionBudget's `maxUnavailable`: the model's, else 1.
+pub(super) fn max_unavailable(b: Option<&DisruptionBudget>) -> u32 {
+    b.and_then(|b| b.max_unavailable).map_or(1, |m| m.get())
 }

@@ -14,10 +14,13 @@ mod canary;
 mod clients;
 mod components;
 mod gateway;
+mod identity;
 mod naming;
+mod pods;
 mod ports;
 mod storage;
 mod traffic;
+mod workloads;
 
 use super::checks::{
     check_collisions, check_name_lengths, check_privileged_ports, check_structured_metadata,
@@ -172,6 +175,8 @@ impl Resolver<'_> {
         let auth_enabled = m.auth_enabled.unwrap_or(false);
         let canary = self.canary(auth_enabled);
         let storage = self.storage(mode, &components);
+        let identity = self.identity();
+        let monitoring = self.monitoring();
         let schema_config = self.schema_config(storage.kind);
         let images = self.images();
         let structured_metadata = m.structured_metadata.unwrap_or(true);
@@ -206,6 +211,23 @@ impl Resolver<'_> {
             &layout,
         );
 
+        let mut monitoring = monitoring;
+        if monitoring.service_monitor {
+            monitoring.targets = ports
+                .iter()
+                .filter(|p| {
+                    p.name == "http-metrics"
+                        && !p.service.is_empty()
+                        && p.service != gateway.service.name
+                })
+                .map(|p| ScrapeTarget {
+                    component: p.component,
+                    service: p.service.clone(),
+                    port_name: p.name,
+                    has_headless_twin: components.iter().any(|c| c.name == p.component),
+                })
+                .collect();
+        }
         check_name_lengths(self.lm, &components, &caches, &mut self.errors);
         check_privileged_ports(self.lm, &ports, &mut self.privileged);
         check_collisions(self.lm, strategy, &ports, &components, &mut self.collisions);
@@ -226,6 +248,7 @@ impl Resolver<'_> {
         Plan {
             model_path: display_path(&self.lm.path),
             replication_factor,
+            zone_aware: components.iter().any(|c| c.workloads.iter().any(|w| w.zone.is_some())),
             ingest_values_key: ingest.1,
             index_stores,
             release: m.release.to_string(),
@@ -250,6 +273,8 @@ impl Resolver<'_> {
             zones,
             images,
             ports,
+            identity,
+            monitoring,
             warnings: Vec::new(),
         }
     }
