@@ -119,10 +119,13 @@ pub struct ComponentPlan {
     pub pod: PodPlan,
     /// StatefulSets only.
     pub persistence: Option<PersistencePlan>,
-    /// Components that can have a HorizontalPodAutoscaler.
+    /// The HorizontalPodAutoscaler that owns the replica count, when the model asks for one.
     pub autoscaling: Option<AutoscalingPlan>,
-    /// `maxUnavailable` of its PodDisruptionBudget (rendered with more than one replica).
+    /// `maxUnavailable` of its PodDisruptionBudget.
     pub max_unavailable: u32,
+    /// Whether it has PodDisruptionBudgets: more than one replica (an autoscaler's
+    /// `minReplicas`), or zone-aware (one per zone).
+    pub disruption_budget: bool,
 }
 
 /// How a workload runs.
@@ -158,6 +161,8 @@ pub struct GatewayPlan {
     pub pod: PodPlan,
     pub autoscaling: Option<AutoscalingPlan>,
     pub max_unavailable: u32,
+    /// Whether it has a PodDisruptionBudget (more than one replica).
+    pub disruption_budget: bool,
 }
 
 /// Where the gateway proxies one family of paths.
@@ -187,6 +192,8 @@ pub struct CachePlan {
     pub resources: Resources,
     pub pod: PodPlan,
     pub max_unavailable: u32,
+    /// Whether it has a PodDisruptionBudget (more than one replica).
+    pub disruption_budget: bool,
 }
 
 /// Memberlist: the gossip port and the headless Service every Loki pod joins through.
@@ -434,9 +441,6 @@ pub struct PersistencePlan {
 /// A HorizontalPodAutoscaler.
 #[derive(Clone, Debug, Serialize)]
 pub struct AutoscalingPlan {
-    /// Whether the model turned it on (values.yaml always carries the settings of a
-    /// component that can have one, so an install can turn it on).
-    pub enabled: bool,
     pub min_replicas: u32,
     pub max_replicas: u32,
     pub target_cpu: Option<u32>,

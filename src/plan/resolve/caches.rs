@@ -72,6 +72,7 @@ impl Resolver<'_> {
                 );
             }
             let pod = self.pod(&ptr, s.pod(), PodKind::Memcached);
+            let replicas = s.replicas.map_or(1, |r| r.get());
             out.push(CachePlan {
                 name,
                 values_key,
@@ -82,11 +83,12 @@ impl Resolver<'_> {
                 connection_limit: s
                     .connection_limit
                     .map_or(p::CACHE_CONNECTION_LIMIT, |c| c.get()),
-                replicas: s.replicas.map_or(1, |r| r.get()),
+                replicas,
                 service: naming.services(name),
                 resources: p::cache_resources(memory_mb),
                 pod,
                 max_unavailable: super::components::max_unavailable(s.pod_disruption_budget.as_ref()),
+                disruption_budget: super::workloads::has_disruption_budget(replicas, None, false),
             });
         }
         out

@@ -5,7 +5,7 @@ use super::super::topology;
 use super::naming::Naming;
 use super::pods::PodKind;
 use super::ports::Layout;
-use super::workloads::AUTOSCALED;
+use super::workloads::{AUTOSCALED, has_disruption_budget};
 use super::{Resolver, list};
 use crate::model::*;
 use crate::plan::{ComponentPlan, WorkloadKind};
@@ -100,7 +100,6 @@ impl Resolver<'_> {
                 c.name(),
                 s.autoscaling.as_ref(),
                 s.replicas.is_some(),
-                replicas,
             );
             let pod = self.pod(&ptr, s.pod(), PodKind::Loki);
             let resources = s.resources.clone().unwrap_or(preset_resources);
@@ -129,11 +128,16 @@ impl Resolver<'_> {
                 traffic_distribution: td,
                 traffic_distribution_override: td_override,
                 slot,
-                workloads,
                 pod,
                 persistence,
-                autoscaling,
                 max_unavailable: max_unavailable(s.pod_disruption_budget.as_ref()),
+                disruption_budget: has_disruption_budget(
+                    replicas,
+                    autoscaling.as_ref(),
+                    workloads.iter().any(|w| w.zone.is_some()),
+                ),
+                workloads,
+                autoscaling,
             });
         }
         out

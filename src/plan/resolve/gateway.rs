@@ -40,7 +40,6 @@ impl Resolver<'_> {
             "the gateway",
             g.autoscaling.as_ref(),
             g.replicas.is_some(),
-            replicas,
         );
         let pod = self.pod("/gateway", g.pod(), PodKind::Gateway);
         GatewayPlan {
@@ -53,8 +52,13 @@ impl Resolver<'_> {
             traffic_distribution_override: td_override,
             upstreams: Vec::new(),
             pod,
-            autoscaling,
             max_unavailable: super::components::max_unavailable(g.pod_disruption_budget.as_ref()),
+            disruption_budget: super::workloads::has_disruption_budget(
+                replicas,
+                autoscaling.as_ref(),
+                false,
+            ),
+            autoscaling,
         }
     }
 }

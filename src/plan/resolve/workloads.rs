@@ -173,8 +173,8 @@ impl Resolver<'_> {
         })
     }
 
-    /// The HPA settings of a component that can have one (`None` for the others, where the
-    /// model's `autoscaling` is an error).
+    /// The HPA of a workload whose model asks for one (on a component that cannot have one,
+    /// `autoscaling` is an error).
     pub(super) fn autoscaling(
         &mut self,
         ptr: &str,
@@ -182,7 +182,6 @@ impl Resolver<'_> {
         what: &str,
         a: Option<&Autoscaling>,
         replicas_given: bool,
-        replicas: u32,
     ) -> Option<AutoscalingPlan> {
         if !allowed {
             if a.is_some() {
@@ -194,15 +193,7 @@ impl Resolver<'_> {
             }
             return None;
         }
-        let Some(a) = a else {
-            return Some(AutoscalingPlan {
-                enabled: false,
-                min_replicas: replicas.max(1),
-                max_replicas: replicas.max(1) * 2,
-                target_cpu: Some(80),
-                target_memory: None,
-            });
-        };
+        let a = a?;
         if replicas_given {
             self.err_key(
                 &format!("{ptr}/replicas"),
@@ -230,7 +221,6 @@ impl Resolver<'_> {
             );
         }
         Some(AutoscalingPlan {
-            enabled: true,
             min_replicas: min,
             max_replicas: max,
             target_cpu: a.target_cpu.map(|p| p.get()),
@@ -263,4 +253,15 @@ mod tests {
         assert_eq!(labels(&["north", "south"]), ["zone-north", "zone-south"]);
         assert_eq!(labels(&["Zone_1", "z2"]), ["zone-zone-1", "zone-z2"]);
     }
+}
+
+/// Whether a workload gets PodDisruptionBudgets: evictions matter once there is more than one
+/// pod (the autoscaler's floor, when it owns the count), and zone-aware ingesters get one per
+/// zone whatever their count.
+pub(super) fn has_disruption_budget(
+    replicas: u32,
+    autoscaling: Option<&AutoscalingPlan>,
+    zoned: bool,
+) -> bool {
+    zoned || autoscaling.map_or(replicas, |a| a.min_replicas) > 1
 }

@@ -53,7 +53,6 @@ fn pod(p: &crate::plan::PodPlan) -> PodValues {
 /// An autoscaler's settings as values.
 fn autoscaling(a: &crate::plan::AutoscalingPlan) -> AutoscalingValues {
     AutoscalingValues {
-        enabled: a.enabled,
         min_replicas: a.min_replicas,
         max_replicas: a.max_replicas,
         target_cpu: a.target_cpu,
@@ -151,16 +150,7 @@ pub fn values(plan: &Plan) -> Value {
                 g.traffic_distribution_override,
             ),
             resources: resources(&g.resources),
-            autoscaling: g.autoscaling.as_ref().map_or(
-                AutoscalingValues {
-                    enabled: false,
-                    min_replicas: 1,
-                    max_replicas: 1,
-                    target_cpu: None,
-                    target_memory: None,
-                },
-                autoscaling,
-            ),
+            autoscaling: g.autoscaling.as_ref().map(autoscaling),
             pod_disruption_budget: DisruptionBudgetValues {
                 max_unavailable: g.max_unavailable,
             },

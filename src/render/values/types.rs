@@ -173,12 +173,11 @@ pub struct PodValues {
     pub image_pull_secrets: Vec<crate::model::pod::LocalObjectReference>,
 }
 
-/// A HorizontalPodAutoscaler (autoscaling/v2); while enabled it owns the replica count.
+/// The HorizontalPodAutoscaler (autoscaling/v2) the model asked for: it owns the replica
+/// count, so the workload has no `replicas`.
 #[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AutoscalingValues {
-    /// Create the HorizontalPodAutoscaler (and leave `replicas` out of the workload).
-    pub enabled: bool,
     /// Fewest replicas.
     #[schemars(range(min = 1))]
     pub min_replicas: u32,
@@ -195,8 +194,8 @@ pub struct AutoscalingValues {
     pub target_memory: Option<u32>,
 }
 
-/// The PodDisruptionBudget (policy/v1), rendered while the workload has more than one
-/// replica (zone-aware ingesters: one per zone).
+/// The PodDisruptionBudget (policy/v1) of a workload with more than one replica
+/// (zone-aware ingesters: one per zone).
 #[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DisruptionBudgetValues {
@@ -247,7 +246,7 @@ pub struct ComponentValues {
     /// Volumes (StatefulSets only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence: Option<PersistenceValues>,
-    /// The HorizontalPodAutoscaler (distributor, querier, query-frontend, read).
+    /// The HorizontalPodAutoscaler (when the model has one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub autoscaling: Option<AutoscalingValues>,
     /// The PodDisruptionBudget.
@@ -275,8 +274,9 @@ pub struct GatewayValues {
     pub traffic_distribution: Option<TrafficDistributionValue>,
     /// Container resources; null removes them.
     pub resources: Option<ResourcesValues>,
-    /// The HorizontalPodAutoscaler.
-    pub autoscaling: AutoscalingValues,
+    /// The HorizontalPodAutoscaler (when the model has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<AutoscalingValues>,
     /// The PodDisruptionBudget.
     pub pod_disruption_budget: DisruptionBudgetValues,
     #[serde(flatten)]
