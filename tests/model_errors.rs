@@ -55,6 +55,23 @@ const CASES: &[(&str, &str, &str)] = &[
     ("missing-storage", "3:1", "needs object storage"),
     ("client-path-traversal", "6:13", "is not a DNS-1035 label"),
     ("datasource-newline", "6:13", "is not a datasource name"),
+    (
+        "extra-arg-owns-port",
+        "8:9",
+        "extra arg `-server.http-listen-port=3200` sets -server.http-listen-port",
+    ),
+    (
+        "zone-aware-too-few-replicas",
+        "10:16",
+        "replication factor 3 needs at least 3 zones",
+    ),
+    (
+        "identity-wrong-cloud",
+        "9:5",
+        "`awsRoleArn` is an identity for s3 storage, and the storage is gcs",
+    ),
+    ("env-owned-by-chart", "6:13", "env var `POD_NAME` is set by the chart"),
+    ("bad-role-arn", "9:17", "is not an IAM role ARN"),
 ];
 
 #[test]
