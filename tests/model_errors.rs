@@ -70,7 +70,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "9:5",
         "`awsRoleArn` is an identity for s3 storage, and the storage is gcs",
     ),
-    ("env-owned-by-chart", "6:13", "env var `POD_NAME` is set by the chart"),
+    (
+        "env-owned-by-chart",
+        "6:13",
+        "env var `POD_NAME` is set by the chart",
+    ),
     ("bad-role-arn", "9:17", "is not an IAM role ARN"),
 ];
 

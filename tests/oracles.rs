@@ -236,8 +236,11 @@ fn manifests_are_valid_kubernetes_for_the_model_version_and_1_31() {
 /// The render's documents of built-in Kubernetes kinds (not ServiceMonitors), and how many.
 fn without_custom_resources(r: &Render) -> (String, usize) {
     let lines: Vec<&str> = r.text.lines().collect();
-    let kept: Vec<&crate::oracle::manifests::Doc> =
-        r.docs.iter().filter(|d| d.kind != "ServiceMonitor").collect();
+    let kept: Vec<&crate::oracle::manifests::Doc> = r
+        .docs
+        .iter()
+        .filter(|d| d.kind != "ServiceMonitor")
+        .collect();
     let mut text = String::new();
     for d in &kept {
         for l in &lines[d.lines.clone()] {
@@ -257,12 +260,25 @@ fn service_monitors_match_the_prometheus_operator_crd() {
     for m in models {
         let targets = m.plan["monitoring"]["targets"].as_array().unwrap();
         for (what, r) in renders(m) {
-            let monitors: Vec<_> = r.docs.iter().filter(|d| d.kind == "ServiceMonitor").collect();
-            assert_eq!(monitors.len(), targets.len(), "{what}: one ServiceMonitor per target of the plan");
+            let monitors: Vec<_> = r
+                .docs
+                .iter()
+                .filter(|d| d.kind == "ServiceMonitor")
+                .collect();
+            assert_eq!(
+                monitors.len(),
+                targets.len(),
+                "{what}: one ServiceMonitor per target of the plan"
+            );
             let services = r.services();
             for d in monitors {
                 let errors = crate::oracle::crd::service_monitor_errors(&d.value);
-                assert!(errors.is_empty(), "{what}: ServiceMonitor {}:\n{}", d.name, errors.join("\n"));
+                assert!(
+                    errors.is_empty(),
+                    "{what}: ServiceMonitor {}:\n{}",
+                    d.name,
+                    errors.join("\n")
+                );
                 // It selects exactly one Service, which has the scraped port's name.
                 let sel = &d.value["spec"]["selector"];
                 let labels = |s: &crate::oracle::manifests::Service| {
@@ -273,24 +289,47 @@ fn service_monitors_match_the_prometheus_operator_crd() {
                     .iter()
                     .filter(|s| {
                         let l = labels(s);
-                        sel["matchLabels"].as_object().unwrap().iter().all(|(k, v)| &l[k] == v)
-                            && sel["matchExpressions"].as_array().into_iter().flatten().all(|e| {
-                                e["operator"] == "DoesNotExist" && l.get(e["key"].as_str().unwrap()).is_none()
-                            })
+                        sel["matchLabels"]
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .all(|(k, v)| &l[k] == v)
+                            && sel["matchExpressions"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .all(|e| {
+                                    e["operator"] == "DoesNotExist"
+                                        && l.get(e["key"].as_str().unwrap()).is_none()
+                                })
                     })
                     .collect();
-                assert_eq!(selected.len(), 1, "{what}: ServiceMonitor {} selects {} Services", d.name, selected.len());
+                assert_eq!(
+                    selected.len(),
+                    1,
+                    "{what}: ServiceMonitor {} selects {} Services",
+                    d.name,
+                    selected.len()
+                );
                 let port = d.value["spec"]["endpoints"][0]["port"].as_str().unwrap();
                 let svc = r.doc("Service", &selected[0].name).unwrap();
                 assert!(
-                    svc.value["spec"]["ports"].as_array().unwrap().iter().any(|p| p["name"] == port),
-                    "{what}: Service {} has no port named {port}", selected[0].name
+                    svc.value["spec"]["ports"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["name"] == port),
+                    "{what}: Service {} has no port named {port}",
+                    selected[0].name
                 );
                 checked += 1;
             }
         }
     }
-    assert!(checked > 0, "no model renders a ServiceMonitor: the check is vacuous");
+    assert!(
+        checked > 0,
+        "no model renders a ServiceMonitor: the check is vacuous"
+    );
     // Not vacuous either way: a misspelt endpoint field is refused.
     let bad = serde_json::json!({
         "apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",

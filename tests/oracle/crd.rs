@@ -14,7 +14,8 @@ use crate::common::root;
 pub fn service_monitor_schema() -> &'static jsonschema::Validator {
     static V: OnceLock<jsonschema::Validator> = OnceLock::new();
     V.get_or_init(|| {
-        let path = root().join("tests/data/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml");
+        let path = root()
+            .join("tests/data/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml");
         let crd: Value = serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(crd["spec"]["names"]["kind"], "ServiceMonitor");
         let version = crd["spec"]["versions"]

@@ -36,7 +36,8 @@ pub use duration::Duration;
 pub use image::ImageRef;
 pub use item_size::ItemSize;
 pub use kube_names::{
-    AzureClientId, EnvName, ExtraArg, GcpServiceAccount, IamRoleArn, LabelKey, LabelValue, ObjectName,
+    AzureClientId, EnvName, ExtraArg, GcpServiceAccount, IamRoleArn, LabelKey, LabelValue,
+    ObjectName,
 };
 pub use names::{AzId, DatasourceName, IndexPrefix, ZoneName};
 pub use port::Port;

@@ -2,8 +2,8 @@
 
 use super::super::presets as p;
 use super::Resolver;
-use super::pods::PodKind;
 use super::naming::Naming;
+use super::pods::PodKind;
 use crate::model::scalars::ItemSize;
 use crate::model::*;
 use crate::plan::CachePlan;
@@ -87,7 +87,9 @@ impl Resolver<'_> {
                 service: naming.services(name),
                 resources: p::cache_resources(memory_mb),
                 pod,
-                max_unavailable: super::components::max_unavailable(s.pod_disruption_budget.as_ref()),
+                max_unavailable: super::components::max_unavailable(
+                    s.pod_disruption_budget.as_ref(),
+                ),
                 disruption_budget: super::workloads::has_disruption_budget(replicas, None, false),
             });
         }

@@ -2,8 +2,8 @@
 
 use super::super::presets as p;
 use super::Resolver;
-use super::pods::PodKind;
 use super::naming::Naming;
+use super::pods::PodKind;
 use crate::model::*;
 use crate::plan::GatewayPlan;
 

@@ -22,8 +22,16 @@ impl Resolver<'_> {
         if let Some(id) = &s.identity {
             let given = [
                 ("awsRoleArn", id.aws_role_arn.is_some(), StorageType::S3),
-                ("gcpServiceAccount", id.gcp_service_account.is_some(), StorageType::Gcs),
-                ("azureClientId", id.azure_client_id.is_some(), StorageType::Azure),
+                (
+                    "gcpServiceAccount",
+                    id.gcp_service_account.is_some(),
+                    StorageType::Gcs,
+                ),
+                (
+                    "azureClientId",
+                    id.azure_client_id.is_some(),
+                    StorageType::Azure,
+                ),
             ];
             let set: Vec<_> = given.iter().filter(|g| g.1).collect();
             if set.len() > 1 {
@@ -36,35 +44,56 @@ impl Resolver<'_> {
                 if present && kind != s.kind {
                     self.err_key(
                         &format!("/storage/identity/{key}"),
-                        format!("`{key}` is an identity for {} storage, and the storage is {}", kind.as_str(), s.kind.as_str()),
+                        format!(
+                            "`{key}` is an identity for {} storage, and the storage is {}",
+                            kind.as_str(),
+                            s.kind.as_str()
+                        ),
                     )
-                    .hint = Some(format!("for {} use `{}`", s.kind.as_str(), match s.kind {
-                        StorageType::S3 => "awsRoleArn",
-                        StorageType::Gcs => "gcpServiceAccount",
-                        StorageType::Azure => "azureClientId",
-                        StorageType::Filesystem => "no identity",
-                    }));
+                    .hint = Some(format!(
+                        "for {} use `{}`",
+                        s.kind.as_str(),
+                        match s.kind {
+                            StorageType::S3 => "awsRoleArn",
+                            StorageType::Gcs => "gcpServiceAccount",
+                            StorageType::Azure => "azureClientId",
+                            StorageType::Filesystem => "no identity",
+                        }
+                    ));
                 }
             }
             if let Some(arn) = &id.aws_role_arn {
-                plan.annotations.insert("eks.amazonaws.com/role-arn".into(), arn.to_string());
+                plan.annotations
+                    .insert("eks.amazonaws.com/role-arn".into(), arn.to_string());
             }
             if let Some(sa) = &id.gcp_service_account {
-                plan.annotations.insert("iam.gke.io/gcp-service-account".into(), sa.to_string());
+                plan.annotations
+                    .insert("iam.gke.io/gcp-service-account".into(), sa.to_string());
             }
             if let Some(client) = &id.azure_client_id {
-                plan.annotations.insert("azure.workload.identity/client-id".into(), client.to_string());
-                plan.pod_labels.insert("azure.workload.identity/use".into(), "true".into());
+                plan.annotations.insert(
+                    "azure.workload.identity/client-id".into(),
+                    client.to_string(),
+                );
+                plan.pod_labels
+                    .insert("azure.workload.identity/use".into(), "true".into());
             }
         }
         if let Some(secret) = &s.credentials_secret {
             if s.kind != StorageType::S3 {
                 self.err_key(
                     "/storage/credentialsSecret",
-                    format!("`credentialsSecret` holds S3 access keys, and the storage is {}", s.kind.as_str()),
+                    format!(
+                        "`credentialsSecret` holds S3 access keys, and the storage is {}",
+                        s.kind.as_str()
+                    ),
                 )
                 .hint = Some("use `identity` (workload identity) for gcs and azure".into());
-            } else if s.identity.as_ref().is_some_and(|i| i.aws_role_arn.is_some()) {
+            } else if s
+                .identity
+                .as_ref()
+                .is_some_and(|i| i.aws_role_arn.is_some())
+            {
                 self.err_key(
                     "/storage/credentialsSecret",
                     "static keys and an IAM role both configured: the keys would win and the role would never be used",
@@ -77,8 +106,14 @@ impl Resolver<'_> {
             plan.credentials_secret = Some(SecretEnvPlan {
                 name: secret.name.to_string(),
                 env: vec![
-                    ("AWS_ACCESS_KEY_ID", key(&secret.access_key_id_key, "AWS_ACCESS_KEY_ID")),
-                    ("AWS_SECRET_ACCESS_KEY", key(&secret.secret_access_key_key, "AWS_SECRET_ACCESS_KEY")),
+                    (
+                        "AWS_ACCESS_KEY_ID",
+                        key(&secret.access_key_id_key, "AWS_ACCESS_KEY_ID"),
+                    ),
+                    (
+                        "AWS_SECRET_ACCESS_KEY",
+                        key(&secret.secret_access_key_key, "AWS_SECRET_ACCESS_KEY"),
+                    ),
                 ],
             });
         }
@@ -87,16 +122,22 @@ impl Resolver<'_> {
 
     /// The ServiceMonitors' settings.
     pub(super) fn monitoring(&mut self) -> MonitoringPlan {
-        let Some(sm) = self.lm.model.monitoring.as_ref().and_then(|m| m.service_monitor.clone()) else {
+        let Some(sm) = self
+            .lm
+            .model
+            .monitoring
+            .as_ref()
+            .and_then(|m| m.service_monitor.clone())
+        else {
             return MonitoringPlan::default();
         };
-        if let (Some(i), Some(t)) = (&sm.interval, &sm.scrape_timeout) {
-            if millis(t) > millis(i) {
-                self.err_value(
-                    "/monitoring/serviceMonitor/scrapeTimeout",
-                    format!("scrapeTimeout {t} is longer than the interval {i}: Prometheus refuses the scrape config"),
-                );
-            }
+        if let (Some(i), Some(t)) = (&sm.interval, &sm.scrape_timeout)
+            && millis(t) > millis(i)
+        {
+            self.err_value(
+                "/monitoring/serviceMonitor/scrapeTimeout",
+                format!("scrapeTimeout {t} is longer than the interval {i}: Prometheus refuses the scrape config"),
+            );
         }
         MonitoringPlan {
             service_monitor: sm.enabled.unwrap_or(true),

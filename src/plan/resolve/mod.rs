@@ -248,7 +248,9 @@ impl Resolver<'_> {
         Plan {
             model_path: display_path(&self.lm.path),
             replication_factor,
-            zone_aware: components.iter().any(|c| c.workloads.iter().any(|w| w.zone.is_some())),
+            zone_aware: components
+                .iter()
+                .any(|c| c.workloads.iter().any(|w| w.zone.is_some())),
             ingest_values_key: ingest.1,
             index_stores,
             release: m.release.to_string(),

@@ -239,7 +239,10 @@ impl Resolver<'_> {
                 continue;
             }
             // Go's flag package also reads `--x` as `-x`.
-            let single = flag.strip_prefix('-').filter(|f| f.starts_with('-') && kind != PodKind::Memcached).unwrap_or(flag);
+            let single = flag
+                .strip_prefix('-')
+                .filter(|f| f.starts_with('-') && kind != PodKind::Memcached)
+                .unwrap_or(flag);
             if owned_flags.contains(&single) || owned_by_pattern(kind, single) {
                 self.err_value(
                     &at,
@@ -262,12 +265,21 @@ impl Resolver<'_> {
                     "use another name".into()
                 });
             } else if let Some(first) = seen.insert(e.name.to_string(), i) {
-                self.err_value(&at, format!("env var `{}` is given twice (first at extraEnv[{first}])", e.name));
+                self.err_value(
+                    &at,
+                    format!(
+                        "env var `{}` is given twice (first at extraEnv[{first}])",
+                        e.name
+                    ),
+                );
             }
             if e.value.is_some() == e.value_from.is_some() {
                 self.err_key(
                     &format!("{ptr}/extraEnv/{i}"),
-                    format!("env var `{}` needs exactly one of `value` and `valueFrom`", e.name),
+                    format!(
+                        "env var `{}` needs exactly one of `value` and `valueFrom`",
+                        e.name
+                    ),
                 );
             }
         }
@@ -286,7 +298,10 @@ impl Resolver<'_> {
                 [one] if VOLUME_SOURCES.contains(&one.as_str()) => {}
                 [one] => {
                     let d = self.err_key(
-                        &format!("{ptr}/extraVolumes/{i}/{}", crate::yaml::located::pointer_token(one)),
+                        &format!(
+                            "{ptr}/extraVolumes/{i}/{}",
+                            crate::yaml::located::pointer_token(one)
+                        ),
                         format!("unknown volume source `{}`", one.escape_debug()),
                     );
                     d.hint = Some(match crate::suggest::did_you_mean(one, VOLUME_SOURCES.iter().copied()) {
@@ -305,15 +320,38 @@ impl Resolver<'_> {
         for (i, m) in s.extra_volume_mounts.iter().enumerate() {
             let at = format!("{ptr}/extraVolumeMounts/{i}");
             if !volumes.contains_key(m.name.as_str()) {
-                self.err_value(&format!("{at}/name"), format!("volume mount `{}` names no volume of `extraVolumes`", m.name))
-                    .hint = Some("add the volume to `extraVolumes`".into());
+                self.err_value(
+                    &format!("{at}/name"),
+                    format!(
+                        "volume mount `{}` names no volume of `extraVolumes`",
+                        m.name
+                    ),
+                )
+                .hint = Some("add the volume to `extraVolumes`".into());
             }
             let path = m.mount_path.trim_end_matches('/');
             if !m.mount_path.starts_with('/') {
-                self.err_value(&format!("{at}/mountPath"), format!("mount path `{}` is not absolute", m.mount_path.escape_debug()));
-            } else if let Some(owned) = owned_paths.iter().find(|p| path == **p || path.starts_with(&format!("{p}/")) || p.starts_with(&format!("{path}/")) || path.is_empty()) {
-                self.err_value(&format!("{at}/mountPath"), format!("mount path `{}` overlaps `{owned}`, which the chart mounts", m.mount_path.escape_debug()))
-                    .hint = Some("mount it somewhere else".into());
+                self.err_value(
+                    &format!("{at}/mountPath"),
+                    format!(
+                        "mount path `{}` is not absolute",
+                        m.mount_path.escape_debug()
+                    ),
+                );
+            } else if let Some(owned) = owned_paths.iter().find(|p| {
+                path == **p
+                    || path.starts_with(&format!("{p}/"))
+                    || p.starts_with(&format!("{path}/"))
+                    || path.is_empty()
+            }) {
+                self.err_value(
+                    &format!("{at}/mountPath"),
+                    format!(
+                        "mount path `{}` overlaps `{owned}`, which the chart mounts",
+                        m.mount_path.escape_debug()
+                    ),
+                )
+                .hint = Some("mount it somewhere else".into());
             }
         }
         let mut pod_labels = BTreeMap::new();
@@ -329,32 +367,54 @@ impl Resolver<'_> {
             }
         }
         if let Some(c) = &s.pod_security_context {
-            self.check_non_root(&format!("{ptr}/podSecurityContext"), c.run_as_non_root, c.run_as_user);
+            self.check_non_root(
+                &format!("{ptr}/podSecurityContext"),
+                c.run_as_non_root,
+                c.run_as_user,
+            );
         }
         if let Some(c) = &s.security_context {
             let at = format!("{ptr}/securityContext");
             self.check_non_root(&at, c.run_as_non_root, c.run_as_user);
             if c.privileged == Some(true) {
-                self.err_value(&format!("{at}/privileged"), "portplan's workloads do not run privileged")
-                    .hint = Some("remove `privileged: true`".into());
+                self.err_value(
+                    &format!("{at}/privileged"),
+                    "portplan's workloads do not run privileged",
+                )
+                .hint = Some("remove `privileged: true`".into());
             }
         }
         PodPlan {
-            node_selector: s.node_selector.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            node_selector: s
+                .node_selector
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             tolerations: s.tolerations,
             affinity: s.affinity,
             topology_spread_constraints: s.topology_spread_constraints.unwrap_or_else(|| {
                 // A DaemonSet's pods are placed one per node: there is nothing to spread.
-                if kind == PodKind::Canary { Vec::new() } else { default_spread() }
+                if kind == PodKind::Canary {
+                    Vec::new()
+                } else {
+                    default_spread()
+                }
             }),
             priority_class_name: s.priority_class_name.map(String::from),
-            pod_security_context: merged(kind.default_pod_security_context(), s.pod_security_context),
+            pod_security_context: merged(
+                kind.default_pod_security_context(),
+                s.pod_security_context,
+            ),
             security_context: merged(default_security_context(), s.security_context),
             extra_args,
             extra_env: s.extra_env,
             extra_volumes: s.extra_volumes,
             extra_volume_mounts: s.extra_volume_mounts,
-            pod_annotations: s.pod_annotations.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            pod_annotations: s
+                .pod_annotations
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             pod_labels,
             image_pull_secrets: s.image_pull_secrets,
             owned_flags: owned_flags.to_vec(),
@@ -365,12 +425,18 @@ impl Resolver<'_> {
     /// portplan's images run as non-root users: refuses `runAsNonRoot: false` and user 0.
     fn check_non_root(&mut self, at: &str, non_root: Option<bool>, user: Option<i64>) {
         if non_root == Some(false) {
-            self.err_value(&format!("{at}/runAsNonRoot"), "the chart runs every container as a non-root user")
-                .hint = Some("remove `runAsNonRoot: false`".into());
+            self.err_value(
+                &format!("{at}/runAsNonRoot"),
+                "the chart runs every container as a non-root user",
+            )
+            .hint = Some("remove `runAsNonRoot: false`".into());
         }
         if user == Some(0) {
-            self.err_value(&format!("{at}/runAsUser"), "user 0 is root; the chart runs every container as a non-root user")
-                .hint = Some("remove `runAsUser`, or give a non-zero user ID".into());
+            self.err_value(
+                &format!("{at}/runAsUser"),
+                "user 0 is root; the chart runs every container as a non-root user",
+            )
+            .hint = Some("remove `runAsUser`, or give a non-zero user ID".into());
         }
     }
 }

@@ -87,11 +87,13 @@ impl Resolver<'_> {
             .hint = Some("remove `zoneAware`".into());
             return single;
         }
-        if s
-            .affinity
+        if s.affinity
             .as_ref()
             .and_then(|a| a.node_affinity.as_ref())
-            .is_some_and(|n| n.required_during_scheduling_ignored_during_execution.is_some())
+            .is_some_and(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .is_some()
+            })
         {
             self.err_key(
                 &format!("{ptr}/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"),
@@ -99,13 +101,21 @@ impl Resolver<'_> {
             )
             .hint = Some("use `nodeSelector`, or `preferredDuringSchedulingIgnoredDuringExecution`".into());
         }
-        let zones: Vec<String> = self.lm.model.zones.keys().map(ToString::to_string).collect();
+        let zones: Vec<String> = self
+            .lm
+            .model
+            .zones
+            .keys()
+            .map(ToString::to_string)
+            .collect();
         if zones.is_empty() {
             self.err_value(
                 &format!("{ptr}/zoneAware"),
                 "zone-aware ingesters need the zones to run in, and the model has no `zones`",
             )
-            .hint = Some("add `zones:` (zone name -> CIDRs), the same zones `portplan flows` uses".into());
+            .hint = Some(
+                "add `zones:` (zone name -> CIDRs), the same zones `portplan flows` uses".into(),
+            );
             return single;
         }
         let rf = if replicas == 1 { 1 } else { 3 };
@@ -132,7 +142,10 @@ impl Resolver<'_> {
                     zones.len()
                 ),
             )
-            .hint = Some(format!("set components.ingester.replicas to {} or more", zones.len()));
+            .hint = Some(format!(
+                "set components.ingester.replicas to {} or more",
+                zones.len()
+            ));
         }
         let labels = zone_labels(&zones);
         zones
@@ -169,7 +182,9 @@ impl Resolver<'_> {
             size: s
                 .and_then(|p| p.size.as_ref())
                 .map_or(DEFAULT_VOLUME.to_owned(), ToString::to_string),
-            storage_class: s.and_then(|p| p.storage_class.as_ref()).map(ToString::to_string),
+            storage_class: s
+                .and_then(|p| p.storage_class.as_ref())
+                .map(ToString::to_string),
         })
     }
 
@@ -229,6 +244,17 @@ impl Resolver<'_> {
     }
 }
 
+/// Whether a workload gets PodDisruptionBudgets: evictions matter once there is more than one
+/// pod (the autoscaler's floor, when it owns the count), and zone-aware ingesters get one per
+/// zone whatever their count.
+pub(super) fn has_disruption_budget(
+    replicas: u32,
+    autoscaling: Option<&AutoscalingPlan>,
+    zoned: bool,
+) -> bool {
+    zoned || autoscaling.map_or(replicas, |a| a.min_replicas) > 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::zone_labels;
@@ -253,15 +279,4 @@ mod tests {
         assert_eq!(labels(&["north", "south"]), ["zone-north", "zone-south"]);
         assert_eq!(labels(&["Zone_1", "z2"]), ["zone-zone-1", "zone-z2"]);
     }
-}
-
-/// Whether a workload gets PodDisruptionBudgets: evictions matter once there is more than one
-/// pod (the autoscaler's floor, when it owns the count), and zone-aware ingesters get one per
-/// zone whatever their count.
-pub(super) fn has_disruption_budget(
-    replicas: u32,
-    autoscaling: Option<&AutoscalingPlan>,
-    zoned: bool,
-) -> bool {
-    zoned || autoscaling.map_or(replicas, |a| a.min_replicas) > 1
 }
