@@ -73,9 +73,9 @@ string_rule!(
     GcpServiceAccount,
     GcpServiceAccountRule,
     r"^[a-z]([a-z0-9-]{4,28}[a-z0-9])@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$",
-    "a Google service account like `loki@my-project.iam.gserviceaccount.com`",
-    ["loki@my-project.iam.gserviceaccount.com", "loki-gcs@prod-123456.iam.gserviceaccount.com"],
-    ["", "loki@my-project", "Loki@my-project.iam.gserviceaccount.com", "lo@my-project.iam.gserviceaccount.com"]
+    "a Google service account like `loki-gcs@my-project.iam.gserviceaccount.com` (an ID of 6 to 30 characters)",
+    ["loki-gcs@my-project.iam.gserviceaccount.com", "loki-sa@prod-123456.iam.gserviceaccount.com"],
+    ["", "loki@my-project.iam.gserviceaccount.com", "loki-gcs@my-project", "Loki-gcs@my-project.iam.gserviceaccount.com", "lo@my-project.iam.gserviceaccount.com"]
 );
 
 string_rule!(
