@@ -67,6 +67,8 @@ pub struct Plan {
     pub images: ImagesPlan,
     /// Every port, as `portplan ports` lists it.
     pub ports: Vec<PortEntry>,
+    /// The flags each program's container gets from the Plan.
+    pub owned_flags: Vec<OwnedFlags>,
     /// The ServiceAccount's cloud identity, static credentials.
     pub identity: IdentityPlan,
     pub monitoring: MonitoringPlan,
@@ -409,11 +411,18 @@ pub struct PodPlan {
     /// The model's pod labels, and the ones the cloud identity needs.
     pub pod_labels: std::collections::BTreeMap<String, String>,
     pub image_pull_secrets: Vec<crate::model::pod::LocalObjectReference>,
-    /// Flags the Plan sets on the main container (`-server.http-listen-port`, `-p`, ...): the
-    /// chart refuses an extra arg that names one.
-    pub owned_flags: Vec<&'static str>,
-    /// Flag name endings the chart refuses too (`listen-port`: every listen port is the Plan's).
-    pub owned_flag_suffixes: Vec<&'static str>,
+}
+
+/// The flags one program's container gets from the Plan: the chart refuses an extra arg
+/// that sets one, as the model does.
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnedFlags {
+    /// `loki`, `memcached`, `canary`: what `loki.extraArgs` is called with.
+    pub program: &'static str,
+    /// Flags the Plan sets (`-server.http-listen-port`, `-p`, ...).
+    pub flags: &'static [&'static str],
+    /// Flag name endings owned too (`listen-port`: every listen port is the Plan's).
+    pub suffixes: &'static [&'static str],
 }
 
 /// One workload object of a component: the component itself, or one zone's StatefulSet of

@@ -118,12 +118,14 @@ topologySpreadConstraints:
 
 {{/*
 A workload's extra args, one list item each; an arg that sets a flag portplan owns (a port,
-an address, the config file: the Plan's list) fails the install, since Go's flag package lets
-the last occurrence win. (dict "args" $v.extraArgs "owned" (list "-target" ...) "suffixes" (list "listen-port"))
+an address, the config file: the Plan's list for the program) fails the install, since the
+last occurrence of a flag wins. (dict "args" $v.extraArgs "program" "loki")
 */}}
 {{- define "loki.extraArgs" -}}
-{{- $owned := .owned -}}
-{{- $suffixes := .suffixes -}}
+{{- $ownedBy := dict "loki" (list "-config.file" "-config.expand-env" "-target" "-server.http-listen-port" "-server.grpc-listen-port" "-memberlist.bind-port" "-memberlist.join" "-ingester.availability-zone" "-common.compactor-address" "-common.compactor-grpc-address" "-frontend.scheduler-address" "-querier.scheduler-address" "-querier.frontend-address" "-frontend.tail-proxy-url" "-index-gateway-client.server-address" "-ruler.storage.type") "memcached" (list "-p" "--port" "-m" "--memory-limit" "-I" "--max-item-size" "-c" "--conn-limit" "-u" "--user" "-l" "--listen" "-U" "--udp-port") "canary" (list "-addr" "-port" "-push" "-tenant-id" "-labelname" "-labelvalue") -}}
+{{- $suffixesBy := dict "loki" (list "listen-port" "memcached.addresses") "memcached" (list) "canary" (list) -}}
+{{- $owned := get $ownedBy .program -}}
+{{- $suffixes := get $suffixesBy .program -}}
 {{- range .args }}
 {{- $flag := regexReplaceAll "=.*$" . "" }}
 {{- $single := ternary (trimPrefix "-" $flag) $flag (and (hasPrefix "--" $flag) (not (has $flag $owned))) }}

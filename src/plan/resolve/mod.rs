@@ -275,6 +275,7 @@ impl Resolver<'_> {
             zones,
             images,
             ports,
+            owned_flags: pods::owned_flags(),
             identity,
             monitoring,
             warnings: Vec::new(),

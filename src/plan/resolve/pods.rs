@@ -4,7 +4,7 @@
 //! or mount path the chart already sets, a selector label, a root user.
 //!
 //! The owned names live here, once per kind of workload; the chart gets the flags too
-//! (`PodPlan::owned_flags`), so a values override is refused the same way at install time.
+//! (`Plan::owned_flags`), so a values override is refused the same way at install time.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +21,22 @@ pub(super) enum PodKind {
     Gateway,
     Memcached,
     Canary,
+}
+
+/// The flags of every program that takes extra args, for the chart's install-time check.
+pub(super) fn owned_flags() -> Vec<crate::plan::OwnedFlags> {
+    [
+        ("loki", PodKind::Loki),
+        ("memcached", PodKind::Memcached),
+        ("canary", PodKind::Canary),
+    ]
+    .into_iter()
+    .map(|(program, kind)| crate::plan::OwnedFlags {
+        program,
+        flags: kind.owned_flags(),
+        suffixes: owned_suffixes(kind),
+    })
+    .collect()
 }
 
 /// The node label every default spread uses.
@@ -417,8 +433,6 @@ impl Resolver<'_> {
                 .collect(),
             pod_labels,
             image_pull_secrets: s.image_pull_secrets,
-            owned_flags: owned_flags.to_vec(),
-            owned_flag_suffixes: owned_suffixes(kind).to_vec(),
         }
     }
 

@@ -117,12 +117,14 @@ topologySpreadConstraints:
 
 {{/*
 A workload's extra args, one list item each; an arg that sets a flag portplan owns (a port,
-an address, the config file: the Plan's list) fails the install, since Go's flag package lets
-the last occurrence win. (dict "args" $v.extraArgs "owned" (list "-target" ...) "suffixes" (list "listen-port"))
+an address, the config file: the Plan's list for the program) fails the install, since the
+last occurrence of a flag wins. (dict "args" $v.extraArgs "program" "loki")
 */}}
 {{- define "loki.extraArgs" -}}
-{{- $owned := .owned -}}
-{{- $suffixes := .suffixes -}}
+{{- $ownedBy := dict[% for o in plan.owned_flags %] [[ o.program | quote ]] (list[% for f in o.flags %] [[ f | quote ]][% endfor %])[% endfor %] -}}
+{{- $suffixesBy := dict[% for o in plan.owned_flags %] [[ o.program | quote ]] (list[% for f in o.suffixes %] [[ f | quote ]][% endfor %])[% endfor %] -}}
+{{- $owned := get $ownedBy .program -}}
+{{- $suffixes := get $suffixesBy .program -}}
 {{- range .args }}
 {{- $flag := regexReplaceAll "=.*$" . "" }}
 {{- $single := ternary (trimPrefix "-" $flag) $flag (and (hasPrefix "--" $flag) (not (has $flag $owned))) }}
