@@ -76,6 +76,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "env var `POD_NAME` is set by the chart",
     ),
     ("bad-role-arn", "9:17", "is not an IAM role ARN"),
+    (
+        "zone-name-too-long",
+        "10:16",
+        "would be 56 characters; its pods' revision label allows 52",
+    ),
 ];
 
 #[test]

@@ -148,6 +148,18 @@ impl Resolver<'_> {
             ));
         }
         let labels = zone_labels(&zones);
+        // The StatefulSet's name is also a prefix of its pods' names and of a label value.
+        if let Some(long) = labels
+            .iter()
+            .map(|l| format!("{name}-{l}"))
+            .find(|n| n.len() > 52)
+        {
+            self.err_value(
+                &format!("{ptr}/zoneAware"),
+                format!("the zone StatefulSet `{long}` would be {} characters; its pods' revision label allows 52", long.len()),
+            )
+            .hint = Some("shorten `release` or the zone names (the letters after their last digit name the zone)".into());
+        }
         zones
             .into_iter()
             .zip(labels)
