@@ -3,6 +3,7 @@
 //! `tests/cases/lint-rules/<slug>/` its good and bad fixtures (a test checks those too).
 
 pub mod client_port_drift;
+pub mod ingester_budget_breaks_quorum;
 pub mod memcached_port_flag;
 pub mod mode_transition;
 pub mod port_collision;
@@ -30,6 +31,7 @@ pub static ALL: &[&RuleInfo] = &[
     &probe_port_mismatch::RULE,
     &port_collision::RULE,
     &privileged_port::RULE,
+    &ingester_budget_breaks_quorum::RULE,
 ];
 
 /// The rule named `slug`.

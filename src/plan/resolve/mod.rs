@@ -46,6 +46,7 @@ pub fn into_plan(r: Resolution, lm: &LoadedModel) -> Result<Plan, Failure> {
     errors.extend(r.privileged);
     errors.extend(r.tail_limit);
     errors.extend(r.structured_metadata);
+    warnings.extend(r.disruption_budget);
     for d in r.traffic_distribution {
         match d.severity {
             Severity::Error => errors.push(d),
@@ -87,6 +88,8 @@ pub struct Resolution {
     /// trafficDistribution values the Kubernetes version does not support: errors when the
     /// API rejects them, warnings when the user set a value the cluster would drop.
     pub traffic_distribution: Vec<Diagnostic>,
+    /// Ingester disruption budgets that let evictions break the write quorum (warnings).
+    pub disruption_budget: Vec<Diagnostic>,
 }
 
 /// Resolves a loaded model, keeping going after errors (see [`Resolution`]).
@@ -100,6 +103,7 @@ pub fn resolve(lm: &LoadedModel) -> Resolution {
         tail_limit: Vec::new(),
         structured_metadata: Vec::new(),
         traffic: Vec::new(),
+        disruption_budget: Vec::new(),
     };
     let mut plan = r.resolve();
     plan.warnings = r.warnings;
@@ -110,6 +114,7 @@ pub fn resolve(lm: &LoadedModel) -> Resolution {
     by_place(&mut r.tail_limit);
     by_place(&mut r.structured_metadata);
     by_place(&mut r.traffic);
+    by_place(&mut r.disruption_budget);
     Resolution {
         plan,
         errors: r.errors,
@@ -118,6 +123,7 @@ pub fn resolve(lm: &LoadedModel) -> Resolution {
         tail_limit: r.tail_limit,
         structured_metadata: r.structured_metadata,
         traffic_distribution: r.traffic,
+        disruption_budget: r.disruption_budget,
     }
 }
 
@@ -131,6 +137,7 @@ struct Resolver<'a> {
     tail_limit: Vec<Diagnostic>,
     structured_metadata: Vec<Diagnostic>,
     traffic: Vec<Diagnostic>,
+    disruption_budget: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
@@ -245,6 +252,7 @@ impl Resolver<'_> {
                 (c.name, c.values_key, c.replicas)
             });
         let replication_factor = self.replication_factor(ingest.0, ingest.2);
+        self.check_ingester_budget(&components, replication_factor);
         Plan {
             model_path: display_path(&self.lm.path),
             replication_factor,

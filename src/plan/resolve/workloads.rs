@@ -267,6 +267,48 @@ pub(super) fn has_disruption_budget(
     zoned || autoscaling.map_or(replicas, |a| a.min_replicas) > 1
 }
 
+impl Resolver<'_> {
+    /// Loki writes each stream to `rf` ingesters and needs `rf / 2 + 1` of them: a budget
+    /// that lets `rf - quorum + 1` ingesters be evicted at once (a node drain) lets writes
+    /// fail. Zone-aware ingesters are exempt: each zone's budget covers pods whose copies are
+    /// in other zones. (Lint reports these as `ingester-budget-breaks-quorum`.)
+    pub(super) fn check_ingester_budget(
+        &mut self,
+        components: &[crate::plan::ComponentPlan],
+        rf: u32,
+    ) {
+        let tolerable = rf - (rf / 2 + 1);
+        for c in components
+            .iter()
+            .filter(|c| c.ingests && c.disruption_budget)
+        {
+            let zoned = c.workloads.iter().any(|w| w.zone.is_some());
+            if zoned || c.max_unavailable <= tolerable {
+                continue;
+            }
+            let base = format!("/components/{}/podDisruptionBudget", c.name);
+            let ptr = self
+                .lm
+                .located
+                .first_present(&format!("{base}/maxUnavailable|{base}|/mode"))
+                .to_owned();
+            let d = crate::diag::Diagnostic::warning(
+                    &self.lm.path,
+                    self.lm.located.value_location(&ptr),
+                    format!(
+                        "maxUnavailable {} lets {} {} pods be evicted at once; with replication factor {rf} a write needs {} of its {rf} ingesters, so a drain can fail writes",
+                        c.max_unavailable,
+                        c.max_unavailable,
+                        c.name,
+                        rf / 2 + 1,
+                    ),
+                )
+                .with_hint(format!("set maxUnavailable to {}, or make the ingesters zone-aware", tolerable.max(1)));
+            self.disruption_budget.push(d);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::zone_labels;
