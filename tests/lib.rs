@@ -10,6 +10,7 @@ mod common;
 // The real-tool oracles the `oracles` tests use (Helm renders, wiring, memcached, ...).
 mod oracle;
 
+mod chart_features;
 mod clients;
 mod combinations;
 mod crash_safety;

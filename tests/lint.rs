@@ -264,9 +264,10 @@ fn each_clean_counterpart_fires_once_broken() {
     let breaks = [
         ("portplan.yaml", "http: 1024", "http: 1023", "privileged-port", "portplan.yaml:23"),
         ("portplan.yaml", "kubeVersion: \"1.34\"", "kubeVersion: \"1.33\"", "traffic-distribution-unsupported", "portplan.yaml:18"),
-        ("portplan.yaml", "port: 4091", "port: 4090", "port-collision", "portplan.yaml:29"),
-        ("portplan.yaml", "max_concurrent_tail_requests: 14", "max_concurrent_tail_requests: 13", "tail-limit-below-canaries", "portplan.yaml:32"),
-        ("portplan.yaml", "schema: v13", "schema: v12", "structured-metadata-needs-v13", "portplan.yaml:44"),
+        ("portplan.yaml", "port: 4091", "port: 4090", "port-collision", "portplan.yaml:32"),
+        ("portplan.yaml", "max_concurrent_tail_requests: 14", "max_concurrent_tail_requests: 13", "tail-limit-below-canaries", "portplan.yaml:35"),
+        ("portplan.yaml", "schema: v13", "schema: v12", "structured-metadata-needs-v13", "portplan.yaml:47"),
+        ("portplan.yaml", "maxUnavailable: 1", "maxUnavailable: 2", "ingester-budget-breaks-quorum", "portplan.yaml:26"),
         ("memcached-port-flag/caches.yaml", "- -p {{", "- -u {{", "memcached-port-flag", "memcached-port-flag/caches.yaml:15"),
         ("memcached-port-flag/caches.yaml", "\"--port=4091\", ", "", "memcached-port-flag", "memcached-port-flag/caches.yaml:39"),
         ("client-port-drift/alloy.alloy", "distributor.loki-v3:4101", "distributor.loki-v3:4100", "client-port-drift", "client-port-drift/alloy.alloy:6"),

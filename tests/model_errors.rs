@@ -70,6 +70,32 @@ const CASES: &[(&str, &str, &str)] = &[
         "8:21",
         "(Go units: ns, us, ms, s, m, h)",
     ),
+    (
+        "extra-arg-owns-port",
+        "8:9",
+        "extra arg `-server.http-listen-port=3200` sets -server.http-listen-port",
+    ),
+    (
+        "zone-aware-too-few-replicas",
+        "10:16",
+        "replication factor 3 needs at least 3 zones",
+    ),
+    (
+        "identity-wrong-cloud",
+        "9:5",
+        "`awsRoleArn` is an identity for s3 storage, and the storage is gcs",
+    ),
+    (
+        "env-owned-by-chart",
+        "6:13",
+        "env var `POD_NAME` is set by the chart",
+    ),
+    ("bad-role-arn", "9:17", "is not an IAM role ARN"),
+    (
+        "zone-name-too-long",
+        "10:16",
+        "would be 56 characters; its pods' revision label allows 52",
+    ),
 ];
 
 #[test]

@@ -7,6 +7,7 @@
 mod component;
 mod kube;
 mod load;
+pub mod pod;
 pub mod scalars;
 mod types;
 

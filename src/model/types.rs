@@ -2,6 +2,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::pod::pod_settings;
 use super::scalars::*;
 use super::{KubeVersion, Mode};
 
@@ -75,6 +76,9 @@ pub struct Model {
     /// Container images. Defaults pin versions known to work together.
     #[serde(default)]
     pub images: Option<Images>,
+    /// Prometheus monitoring: ServiceMonitors for every component and cache exporter.
+    #[serde(default)]
+    pub monitoring: Option<Monitoring>,
 }
 
 /// The schema of an availability-zone ID, for the `zoneIds` mapping's keys.
@@ -173,6 +177,7 @@ impl TrafficDistribution {
     }
 }
 
+pod_settings! {
 /// Settings of one Loki component.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -189,7 +194,7 @@ pub struct ComponentSettings {
     /// Explicit gRPC port (overrides the strategy).
     #[serde(default)]
     pub grpc: Option<Port>,
-    /// Pod replicas.
+    /// Pod replicas (with `zoneAware`, across all zones).
     #[serde(default)]
     pub replicas: Option<Replicas>,
     /// Resource requests and limits.
@@ -198,6 +203,85 @@ pub struct ComponentSettings {
     /// This component's Service `trafficDistribution`, overriding the default.
     #[serde(default)]
     pub traffic_distribution: Option<TrafficDistribution>,
+    /// StatefulSets only: each pod's volume.
+    #[serde(default)]
+    pub persistence: Option<Persistence>,
+    /// A HorizontalPodAutoscaler (distributor, querier, query-frontend, read): it owns the
+    /// replica count, so `replicas` is not given with it.
+    #[serde(default)]
+    pub autoscaling: Option<Autoscaling>,
+    /// The PodDisruptionBudget of a multi-replica component.
+    #[serde(default)]
+    pub pod_disruption_budget: Option<DisruptionBudget>,
+    /// Ingester only: one StatefulSet per zone of `zones` (`ingester-zone-<x>`), Loki's
+    /// zone-aware replication, node affinity to the zone.
+    #[serde(default)]
+    pub zone_aware: Option<bool>,
+}
+}
+
+/// Each pod's PersistentVolumeClaim.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Persistence {
+    /// The volume size, e.g. `50Gi`. Default `10Gi`.
+    #[serde(default)]
+    pub size: Option<MemoryQuantity>,
+    /// The StorageClass; default: the cluster's default class.
+    #[serde(default)]
+    pub storage_class: Option<ObjectName>,
+}
+
+/// A HorizontalPodAutoscaler (`autoscaling/v2`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Autoscaling {
+    /// Fewest replicas (at least 1).
+    pub min_replicas: Replicas,
+    /// Most replicas (at least `minReplicas`).
+    pub max_replicas: Replicas,
+    /// Target average CPU utilisation, percent of the requests.
+    #[serde(default, rename = "targetCPUUtilizationPercentage")]
+    pub target_cpu: Option<Percent>,
+    /// Target average memory utilisation, percent of the requests.
+    #[serde(default, rename = "targetMemoryUtilizationPercentage")]
+    pub target_memory: Option<Percent>,
+}
+
+/// A PodDisruptionBudget (`policy/v1`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DisruptionBudget {
+    /// Pods that may be evicted at once. Default 1. At least 1: 0 would block every drain.
+    #[serde(default)]
+    pub max_unavailable: Option<MaxUnavailable>,
+}
+
+/// Prometheus monitoring.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Monitoring {
+    /// prometheus-operator ServiceMonitors (`monitoring.coreos.com/v1`).
+    #[serde(default)]
+    pub service_monitor: Option<ServiceMonitorSettings>,
+}
+
+/// The ServiceMonitors.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceMonitorSettings {
+    /// Generate them. Default `true` when `serviceMonitor` is given.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Scrape interval, e.g. `30s`. Default: Prometheus' own.
+    #[serde(default)]
+    pub interval: Option<Duration>,
+    /// Scrape timeout, below `interval`.
+    #[serde(default)]
+    pub scrape_timeout: Option<Duration>,
+    /// Labels of the ServiceMonitors, e.g. the `release` a Prometheus selects.
+    #[serde(default)]
+    pub labels: BTreeMap<LabelKey, LabelValue>,
 }
 
 /// Kubernetes resource requests and limits.
@@ -220,6 +304,7 @@ pub struct ResourceList {
     pub memory: Option<MemoryQuantity>,
 }
 
+pod_settings! {
 /// The nginx gateway.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -238,6 +323,13 @@ pub struct GatewaySettings {
     pub resources: Option<Resources>,
     #[serde(default)]
     pub traffic_distribution: Option<TrafficDistribution>,
+    /// A HorizontalPodAutoscaler; `replicas` is not given with it.
+    #[serde(default)]
+    pub autoscaling: Option<Autoscaling>,
+    /// The PodDisruptionBudget (with more than one replica).
+    #[serde(default)]
+    pub pod_disruption_budget: Option<DisruptionBudget>,
+}
 }
 
 /// The two memcached caches.
@@ -252,6 +344,7 @@ pub struct Caches {
     pub results: Option<CacheSettings>,
 }
 
+pod_settings! {
 /// One memcached cache.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -275,6 +368,10 @@ pub struct CacheSettings {
     pub exporter_port: Option<Port>,
     #[serde(default)]
     pub replicas: Option<Replicas>,
+    /// The PodDisruptionBudget (with more than one replica).
+    #[serde(default)]
+    pub pod_disruption_budget: Option<DisruptionBudget>,
+}
 }
 
 /// Memberlist (gossip) settings.
@@ -298,6 +395,7 @@ pub struct Limits {
     pub retention_period: Option<Duration>,
 }
 
+pod_settings! {
 /// loki-canary.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -316,6 +414,7 @@ pub struct CanarySettings {
     /// With `authEnabled`: the tenant the canary writes and tails as. Default `self-monitoring`.
     #[serde(default)]
     pub tenant: Option<Tenant>,
+}
 }
 
 /// How loki-canary runs.
@@ -400,6 +499,44 @@ pub struct Storage {
     /// azure only (required there): the storage account.
     #[serde(default)]
     pub account_name: Option<AccountName>,
+    /// The cloud identity the Loki pods' ServiceAccount is bound to (IRSA, GKE or Azure
+    /// workload identity): the ServiceAccount's annotations.
+    #[serde(default)]
+    pub identity: Option<CloudIdentity>,
+    /// s3 only: static credentials from a Secret (never in the model or values), as the
+    /// Loki containers' `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    #[serde(default)]
+    pub credentials_secret: Option<CredentialsSecret>,
+}
+
+/// The cloud identity of the Loki pods: one of the three, matching the storage type.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CloudIdentity {
+    /// s3: the IAM role (EKS IRSA, `eks.amazonaws.com/role-arn`).
+    #[serde(default)]
+    pub aws_role_arn: Option<IamRoleArn>,
+    /// gcs: the Google service account (GKE workload identity, `iam.gke.io/gcp-service-account`).
+    #[serde(default)]
+    pub gcp_service_account: Option<GcpServiceAccount>,
+    /// azure: the managed identity's client ID (`azure.workload.identity/client-id`; the pods
+    /// get the label `azure.workload.identity/use: "true"`).
+    #[serde(default)]
+    pub azure_client_id: Option<AzureClientId>,
+}
+
+/// A Secret holding S3 access keys.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CredentialsSecret {
+    /// The Secret's name, in the release's namespace.
+    pub name: ObjectName,
+    /// The key holding the access key ID. Default `AWS_ACCESS_KEY_ID`.
+    #[serde(default)]
+    pub access_key_id_key: Option<EnvName>,
+    /// The key holding the secret access key. Default `AWS_SECRET_ACCESS_KEY`.
+    #[serde(default)]
+    pub secret_access_key_key: Option<EnvName>,
 }
 
 /// Storage backend.

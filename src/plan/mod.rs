@@ -42,6 +42,9 @@ pub struct Plan {
     /// values.yaml key of the component that ingests (ingester, write, single-binary): the
     /// chart refuses fewer replicas than the replication factor.
     pub ingest_values_key: &'static str,
+    /// Whether the ingesters run zone-aware (one StatefulSet per zone): Loki's ring then
+    /// places each stream's copies in different zones.
+    pub zone_aware: bool,
     /// The index stores the schema periods use, each once, in order.
     pub index_stores: Vec<&'static str>,
     /// The default `trafficDistribution` of ClusterIP Services; `None` when unset or when the
@@ -64,6 +67,11 @@ pub struct Plan {
     pub images: ImagesPlan,
     /// Every port, as `portplan ports` lists it.
     pub ports: Vec<PortEntry>,
+    /// The flags each program's container gets from the Plan.
+    pub owned_flags: Vec<OwnedFlags>,
+    /// The ServiceAccount's cloud identity, static credentials.
+    pub identity: IdentityPlan,
+    pub monitoring: MonitoringPlan,
     /// Warnings found while resolving (the model is usable, but something was dropped).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
@@ -108,6 +116,18 @@ pub struct ComponentPlan {
     /// The override as values.yaml carries it (`null` = use the default, `None` = unset).
     pub traffic_distribution_override: Option<&'static str>,
     pub slot: Option<u16>,
+    /// The objects that run it: one, or one StatefulSet per zone for zone-aware ingesters.
+    pub workloads: Vec<WorkloadPlan>,
+    pub pod: PodPlan,
+    /// StatefulSets only.
+    pub persistence: Option<PersistencePlan>,
+    /// The HorizontalPodAutoscaler that owns the replica count, when the model asks for one.
+    pub autoscaling: Option<AutoscalingPlan>,
+    /// `maxUnavailable` of its PodDisruptionBudget.
+    pub max_unavailable: u32,
+    /// Whether it has PodDisruptionBudgets: more than one replica (an autoscaler's
+    /// `minReplicas`), or zone-aware (one per zone).
+    pub disruption_budget: bool,
 }
 
 /// How a workload runs.
@@ -140,6 +160,11 @@ pub struct GatewayPlan {
     pub traffic_distribution_override: Option<&'static str>,
     /// nginx upstreams, one per Loki path family.
     pub upstreams: Vec<Upstream>,
+    pub pod: PodPlan,
+    pub autoscaling: Option<AutoscalingPlan>,
+    pub max_unavailable: u32,
+    /// Whether it has a PodDisruptionBudget (more than one replica).
+    pub disruption_budget: bool,
 }
 
 /// Where the gateway proxies one family of paths.
@@ -167,6 +192,10 @@ pub struct CachePlan {
     /// across them, so there is no ClusterIP and no trafficDistribution.
     pub service: ServiceNames,
     pub resources: Resources,
+    pub pod: PodPlan,
+    pub max_unavailable: u32,
+    /// Whether it has a PodDisruptionBudget (more than one replica).
+    pub disruption_budget: bool,
 }
 
 /// Memberlist: the gossip port and the headless Service every Loki pod joins through.
@@ -191,6 +220,7 @@ pub struct CanaryPlan {
     pub tenant: Option<String>,
     pub port: u16,
     pub resources: Resources,
+    pub pod: PodPlan,
 }
 
 /// `limits_config` values rendered into the Loki config.
@@ -379,4 +409,114 @@ pub struct PortEntry {
     /// JSON pointer of the model key that set this port (or that chose the preset).
     #[serde(skip)]
     pub origin: String,
+}
+
+/// One workload's pod settings, defaults filled and checked against what the Plan owns;
+/// values.yaml carries them under the workload's key.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PodPlan {
+    pub node_selector: std::collections::BTreeMap<String, String>,
+    pub tolerations: Vec<crate::model::pod::Toleration>,
+    pub affinity: Option<crate::model::pod::Affinity>,
+    /// The model's constraints, or the default zone spread.
+    pub topology_spread_constraints: Vec<crate::model::pod::TopologySpreadConstraint>,
+    pub priority_class_name: Option<String>,
+    /// The chart's default with the model's fields over it.
+    pub pod_security_context: crate::model::pod::PodSecurityContext,
+    /// The main container's: the chart's default with the model's fields over it.
+    pub security_context: crate::model::pod::SecurityContext,
+    pub extra_args: Vec<String>,
+    pub extra_env: Vec<crate::model::pod::EnvVar>,
+    pub extra_volumes: Vec<crate::model::pod::Volume>,
+    pub extra_volume_mounts: Vec<crate::model::pod::VolumeMount>,
+    pub pod_annotations: std::collections::BTreeMap<String, String>,
+    /// The model's pod labels, and the ones the cloud identity needs.
+    pub pod_labels: std::collections::BTreeMap<String, String>,
+    pub image_pull_secrets: Vec<crate::model::pod::LocalObjectReference>,
+}
+
+/// The flags one program's container gets from the Plan: the chart refuses an extra arg
+/// that sets one, as the model does.
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnedFlags {
+    /// `loki`, `memcached`, `canary`: what `loki.extraArgs` is called with.
+    pub program: &'static str,
+    /// Flags the Plan sets (`-server.http-listen-port`, `-p`, ...).
+    pub flags: &'static [&'static str],
+    /// Flag name endings owned too (`listen-port`: every listen port is the Plan's).
+    pub suffixes: &'static [&'static str],
+}
+
+/// One workload object of a component: the component itself, or one zone's StatefulSet of
+/// zone-aware ingesters.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkloadPlan {
+    /// Object name: `<release>-ingester`, `<release>-ingester-zone-a`.
+    pub name: String,
+    /// Zone-aware only: the zone's name in the model (`eu-west-1a`), its node affinity value.
+    pub zone: Option<String>,
+    /// Zone-aware only: the short name (`zone-a`): `-ingester.availability-zone`, the
+    /// `portplan.io/zone` pod label and the object name's suffix.
+    pub zone_label: Option<String>,
+    /// 0-based position among the component's workloads (the replica split).
+    pub index: usize,
+}
+
+/// Each StatefulSet pod's volume claim.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersistencePlan {
+    pub size: String,
+    pub storage_class: Option<String>,
+}
+
+/// A HorizontalPodAutoscaler.
+#[derive(Clone, Debug, Serialize)]
+pub struct AutoscalingPlan {
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    pub target_cpu: Option<u32>,
+    pub target_memory: Option<u32>,
+}
+
+/// The ServiceAccount's cloud identity and the static credentials' Secret.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IdentityPlan {
+    /// ServiceAccount annotations (`eks.amazonaws.com/role-arn`, ...).
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// Labels every Loki pod needs (`azure.workload.identity/use`).
+    pub pod_labels: std::collections::BTreeMap<String, String>,
+    /// s3 static credentials: env vars of every Loki container from this Secret.
+    pub credentials_secret: Option<SecretEnvPlan>,
+}
+
+/// Environment variables from the keys of one Secret.
+#[derive(Clone, Debug, Serialize)]
+pub struct SecretEnvPlan {
+    pub name: String,
+    /// (env var, Secret key).
+    pub env: Vec<(&'static str, String)>,
+}
+
+/// Prometheus ServiceMonitors.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MonitoringPlan {
+    pub service_monitor: bool,
+    pub interval: Option<String>,
+    pub scrape_timeout: Option<String>,
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// What the ServiceMonitors scrape: every Loki component's and cache exporter's metrics
+    /// port, from the port map (the gateway's nginx serves no metrics).
+    pub targets: Vec<ScrapeTarget>,
+}
+
+/// One ServiceMonitor: a Service and the port name it scrapes.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScrapeTarget {
+    pub component: &'static str,
+    /// The scraped (ClusterIP or cache headless) Service.
+    pub service: String,
+    pub port_name: &'static str,
+    /// Whether the component also has a headless Service with the same labels, which the
+    /// ServiceMonitor must not select (each pod would be scraped twice).
+    pub has_headless_twin: bool,
 }

@@ -107,6 +107,7 @@ pub fn models() -> Vec<(&'static str, &'static str)> {
         ("reference", "portplan.yaml"),
         ("monolithic", "examples/monolithic.yaml"),
         ("simple-scalable", "examples/simple-scalable.yaml"),
+        ("production", "examples/production.yaml"),
     ]
 }
 

@@ -415,7 +415,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         "{coloured:?}"
     );
     assert!(
-        coloured.contains("\x1b[36m@@ -36,7 +36,7 @@\x1b[0m"),
+        coloured.contains("\x1b[36m@@ -41,7 +41,7 @@\x1b[0m"),
         "{coloured:?}"
     );
     let plain = on_terminal(fx.dir.path(), "diff --chart chart", true).unwrap();

@@ -7,6 +7,7 @@
 //! read the chart only through what Helm renders.
 
 pub mod addresses;
+pub mod crd;
 pub mod kubeval;
 pub mod listeners;
 pub mod manifests;

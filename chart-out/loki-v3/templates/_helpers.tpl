@@ -43,3 +43,155 @@ one rule, TrafficDistribution::min_kube). (dict "root" $ "override" .Values.x.tr
 {{- define "loki.configChecksum" -}}
 checksum/config: {{ include (print .Template.BasePath "/loki/config.yaml") . | sha256sum }}
 {{- end -}}
+
+{{/*
+Pod-level settings of one workload, from its values: priority class, pull secrets, the pod
+securityContext, node selection, affinity and the topology spread (a constraint without a
+labelSelector counts the workload's own pods: its selector labels, and the zone's).
+(dict "root" $ "v" $v "component" "ingester" "zone" "zone-a" "zoneName" "eu-west-1a")
+*/}}
+{{- define "loki.podSpec" -}}
+{{- $v := .v -}}
+{{- with $v.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with $v.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.podSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- $a := $v.affinity | default dict }}
+{{- if .zoneName }}
+affinity:
+  nodeAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      nodeSelectorTerms:
+        - matchExpressions:
+            - key: topology.kubernetes.io/zone
+              operator: In
+              values:
+                - {{ .zoneName | quote }}
+    {{- with (dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" (list) $a) }}
+    preferredDuringSchedulingIgnoredDuringExecution:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+  {{- with $a.podAffinity }}
+  podAffinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $a.podAntiAffinity }}
+  podAntiAffinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- else if $a }}
+affinity:
+  {{- toYaml $a | nindent 2 }}
+{{- end }}
+{{- with $v.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- range . }}
+  - {{ toYaml (omit . "labelSelector") | nindent 4 | trim }}
+    labelSelector:
+      {{- if .labelSelector }}
+      {{- toYaml .labelSelector | nindent 6 }}
+      {{- else }}
+      matchLabels:
+        {{- include "loki.selectorLabels" (dict "root" $.root "component" $.component) | nindent 8 }}
+        {{- with $.zone }}
+        portplan.io/zone: {{ . }}
+        {{- end }}
+      {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+A workload's extra args, one list item each; an arg that sets a flag portplan owns (a port,
+an address, the config file: the Plan's list for the program) fails the install, since the
+last occurrence of a flag wins. (dict "args" $v.extraArgs "program" "loki")
+*/}}
+{{- define "loki.extraArgs" -}}
+{{- $ownedBy := dict "loki" (list "-config.file" "-config.expand-env" "-target" "-server.http-listen-port" "-server.grpc-listen-port" "-memberlist.bind-port" "-memberlist.join" "-ingester.availability-zone" "-common.compactor-address" "-common.compactor-grpc-address" "-frontend.scheduler-address" "-querier.scheduler-address" "-querier.frontend-address" "-frontend.tail-proxy-url" "-index-gateway-client.server-address" "-ruler.storage.type") "memcached" (list "-p" "--port" "-m" "--memory-limit" "-I" "--max-item-size" "-c" "--conn-limit" "-u" "--user" "-l" "--listen" "-U" "--udp-port") "canary" (list "-addr" "-port" "-push" "-tenant-id" "-labelname" "-labelvalue") -}}
+{{- $suffixesBy := dict "loki" (list "listen-port" "memcached.addresses") "memcached" (list) "canary" (list) -}}
+{{- $owned := get $ownedBy .program -}}
+{{- $suffixes := get $suffixesBy .program -}}
+{{- range .args }}
+{{- $flag := regexReplaceAll "=.*$" . "" }}
+{{- $single := ternary (trimPrefix "-" $flag) $flag (and (hasPrefix "--" $flag) (not (has $flag $owned))) }}
+{{- if has $single $owned }}
+{{- fail (printf "extraArgs: %s sets %s, which portplan sets from the model; change the model and regenerate" . $single) }}
+{{- end }}
+{{- range $suffixes }}
+{{- if hasSuffix . $single }}
+{{- fail (printf "extraArgs: %s sets %s, which portplan sets from the model; change the model and regenerate" $flag $single) }}
+{{- end }}
+{{- end }}
+- {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+One zone's share of a zone-aware workload's replicas: the total split evenly, the first
+zones taking the remainder. (dict "total" $v.replicas "zones" 3 "index" 0)
+*/}}
+{{- define "loki.zoneReplicas" -}}
+{{- $total := int .total -}}
+{{- $zones := int .zones -}}
+{{- if lt $total $zones -}}
+{{- fail (printf "%d replicas cannot cover %d zones: every zone needs one" $total $zones) -}}
+{{- end -}}
+{{- add (div $total $zones) (ternary 1 0 (lt (int .index) (mod $total $zones))) -}}
+{{- end -}}
+
+{{/*
+A HorizontalPodAutoscaler (autoscaling/v2) for one workload; while it exists the workload
+leaves `replicas` to it. (dict "root" $ "a" $v.autoscaling "name" "..." "kind" "Deployment" "component" "querier")
+*/}}
+{{- define "loki.hpa" -}}
+{{- if not (or .a.targetCPUUtilizationPercentage .a.targetMemoryUtilizationPercentage) }}
+{{- fail (printf "%s: autoscaling needs targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" .component) }}
+{{- end }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ .name }}
+  namespace: "loki-v3"
+  labels:
+    {{- include "loki.labels" .root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: {{ .kind }}
+    name: {{ .name }}
+  minReplicas: {{ .a.minReplicas | int }}
+  maxReplicas: {{ .a.maxReplicas | int }}
+  metrics:
+    {{- with .a.targetCPUUtilizationPercentage }}
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ . | int }}
+    {{- end }}
+    {{- with .a.targetMemoryUtilizationPercentage }}
+    - type: Resource
+      resource:
+        name: memory
+        target:
+          type: Utilization
+          averageUtilization: {{ . | int }}
+    {{- end }}
+{{- end -}}

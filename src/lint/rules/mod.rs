@@ -4,6 +4,7 @@
 
 pub mod client_port_drift;
 pub mod client_unknown_service;
+pub mod ingester_budget_breaks_quorum;
 pub mod memcached_port_flag;
 pub mod mode_transition;
 pub mod port_collision;
@@ -32,6 +33,7 @@ pub static ALL: &[&RuleInfo] = &[
     &probe_port_mismatch::RULE,
     &port_collision::RULE,
     &privileged_port::RULE,
+    &ingester_budget_breaks_quorum::RULE,
 ];
 
 /// The rule named `slug`.

@@ -20,6 +20,11 @@ pub type ConnectionLimit = Bounded<1, 1_000_000>;
 pub type TailLimit = Bounded<0, 100_000>;
 /// A count of pods or nodes.
 pub type Count = Bounded<0, 100_000>;
+/// A PodDisruptionBudget's `maxUnavailable`: 0 would block every voluntary eviction (node
+/// drains, upgrades), so it starts at 1.
+pub type MaxUnavailable = Bounded<1, 1000>;
+/// A utilisation target, percent of the requests.
+pub type Percent = Bounded<1, 1000>;
 /// A component's slot in the per-component port layout.
 pub type Slot = Bounded<0, 999>;
 

@@ -18,13 +18,16 @@ mod dns_label;
 mod duration;
 mod image;
 mod item_size;
+mod kube_names;
 mod names;
 mod port;
 mod quantity;
 mod storage;
 mod tenant;
 
-pub use bounded::{Bounded, ConnectionLimit, Count, MemoryMb, Replicas, Slot, TailLimit};
+pub use bounded::{
+    Bounded, ConnectionLimit, Count, MaxUnavailable, MemoryMb, Percent, Replicas, Slot, TailLimit,
+};
 pub use checked::{Checked, StringRule};
 pub use cidr::Cidr;
 pub use client::{
@@ -36,6 +39,10 @@ pub use dns_label::{DnsLabel, ReleaseName};
 pub use duration::Duration;
 pub use image::ImageRef;
 pub use item_size::ItemSize;
+pub use kube_names::{
+    AzureClientId, EnvName, ExtraArg, GcpServiceAccount, IamRoleArn, LabelKey, LabelValue,
+    ObjectName,
+};
 pub use names::{AzId, DatasourceName, IndexPrefix, ZoneName};
 pub use port::Port;
 pub use quantity::{CpuQuantity, MemoryQuantity};

@@ -3,6 +3,7 @@
 use super::super::presets as p;
 use super::Resolver;
 use super::naming::Naming;
+use super::pods::PodKind;
 use crate::model::scalars::ItemSize;
 use crate::model::*;
 use crate::plan::CachePlan;
@@ -70,6 +71,8 @@ impl Resolver<'_> {
                     format!("maxItemSize {shown} must be at least 1k and at most half of memoryMb ({memory_mb} MiB)"),
                 );
             }
+            let pod = self.pod(&ptr, s.pod(), PodKind::Memcached);
+            let replicas = s.replicas.map_or(1, |r| r.get());
             out.push(CachePlan {
                 name,
                 values_key,
@@ -80,9 +83,14 @@ impl Resolver<'_> {
                 connection_limit: s
                     .connection_limit
                     .map_or(p::CACHE_CONNECTION_LIMIT, |c| c.get()),
-                replicas: s.replicas.map_or(1, |r| r.get()),
+                replicas,
                 service: naming.services(name),
                 resources: p::cache_resources(memory_mb),
+                pod,
+                max_unavailable: super::components::max_unavailable(
+                    s.pod_disruption_budget.as_ref(),
+                ),
+                disruption_budget: super::workloads::has_disruption_budget(replicas, None, false),
             });
         }
         out

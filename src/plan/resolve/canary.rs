@@ -3,6 +3,7 @@
 
 use super::super::presets as p;
 use super::Resolver;
+use super::pods::PodKind;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::plan::{CanaryPlan, LimitsPlan};
@@ -42,6 +43,7 @@ impl Resolver<'_> {
             CanaryKind::Deployment => Some(replicas),
             CanaryKind::DaemonSet => c.expected_pods.map(|n| n.get()),
         };
+        let pod = self.pod("/canary", c.pod(), PodKind::Canary);
         CanaryPlan {
             enabled: c.enabled.unwrap_or(true),
             kind,
@@ -50,6 +52,7 @@ impl Resolver<'_> {
             tenant,
             port: p::CANARY_PORT,
             resources: p::canary_resources(),
+            pod,
         }
     }
 

@@ -3,7 +3,9 @@
 use super::super::presets as p;
 use super::super::topology;
 use super::naming::Naming;
+use super::pods::PodKind;
 use super::ports::Layout;
+use super::workloads::{AUTOSCALED, has_disruption_budget};
 use super::{Resolver, list};
 use crate::model::*;
 use crate::plan::{ComponentPlan, WorkloadKind};
@@ -85,6 +87,21 @@ impl Resolver<'_> {
             let grpc = self.port_for(&ptr, "grpc", s.grpc, layout.grpc, slot);
             let (replicas, preset_resources) = p::component(mode, c);
             let replicas = s.replicas.map_or(replicas, |r| r.get());
+            let kind = if c.is_stateful() {
+                WorkloadKind::StatefulSet
+            } else {
+                WorkloadKind::Deployment
+            };
+            let workloads = self.workloads(c, &s, replicas, naming);
+            let persistence = self.persistence(&ptr, kind, s.persistence.as_ref());
+            let autoscaling = self.autoscaling(
+                &ptr,
+                AUTOSCALED.contains(&c),
+                c.name(),
+                s.autoscaling.as_ref(),
+                s.replicas.is_some(),
+            );
+            let pod = self.pod(&ptr, s.pod(), PodKind::Loki);
             let resources = s.resources.clone().unwrap_or(preset_resources);
             let (td, td_override) = self.service_td(
                 &format!("{ptr}/trafficDistribution"),
@@ -100,11 +117,7 @@ impl Resolver<'_> {
                 name: c.name(),
                 values_key: c.values_key(),
                 target: c.target(),
-                kind: if c.is_stateful() {
-                    WorkloadKind::StatefulSet
-                } else {
-                    WorkloadKind::Deployment
-                },
+                kind,
                 memberlist: topology::joins_memberlist(c),
                 roles: topology::roles(mode, c),
                 replicas,
@@ -115,6 +128,16 @@ impl Resolver<'_> {
                 traffic_distribution: td,
                 traffic_distribution_override: td_override,
                 slot,
+                pod,
+                persistence,
+                max_unavailable: max_unavailable(s.pod_disruption_budget.as_ref()),
+                disruption_budget: has_disruption_budget(
+                    replicas,
+                    autoscaling.as_ref(),
+                    workloads.iter().any(|w| w.zone.is_some()),
+                ),
+                workloads,
+                autoscaling,
             });
         }
         out
@@ -134,4 +157,9 @@ fn optional_list(mode: Mode) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// A PodDisruptionBudget's `maxUnavailable`: the model's, else 1.
+pub(super) fn max_unavailable(b: Option<&DisruptionBudget>) -> u32 {
+    b.and_then(|b| b.max_unavailable).map_or(1, |m| m.get())
 }

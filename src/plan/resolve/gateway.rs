@@ -3,6 +3,7 @@
 use super::super::presets as p;
 use super::Resolver;
 use super::naming::Naming;
+use super::pods::PodKind;
 use crate::model::*;
 use crate::plan::GatewayPlan;
 
@@ -30,17 +31,34 @@ impl Resolver<'_> {
             default_td,
             kube,
         );
+        let replicas = g
+            .replicas
+            .map_or_else(|| p::gateway_replicas(mode), |r| r.get());
+        let autoscaling = self.autoscaling(
+            "/gateway",
+            true,
+            "the gateway",
+            g.autoscaling.as_ref(),
+            g.replicas.is_some(),
+        );
+        let pod = self.pod("/gateway", g.pod(), PodKind::Gateway);
         GatewayPlan {
             port,
             service_port: g.service_port.map_or(port, |x| x.0),
-            replicas: g
-                .replicas
-                .map_or_else(|| p::gateway_replicas(mode), |r| r.get()),
+            replicas,
             service: naming.services("gateway"),
             resources,
             traffic_distribution: td,
             traffic_distribution_override: td_override,
             upstreams: Vec::new(),
+            pod,
+            max_unavailable: super::components::max_unavailable(g.pod_disruption_budget.as_ref()),
+            disruption_budget: super::workloads::has_disruption_budget(
+                replicas,
+                autoscaling.as_ref(),
+                false,
+            ),
+            autoscaling,
         }
     }
 }

@@ -14,10 +14,13 @@ mod canary;
 mod clients;
 mod components;
 mod gateway;
+mod identity;
 mod naming;
+mod pods;
 mod ports;
 mod storage;
 mod traffic;
+mod workloads;
 
 use super::checks::{
     check_collisions, check_name_lengths, check_privileged_ports, check_structured_metadata,
@@ -43,6 +46,7 @@ pub fn into_plan(r: Resolution, lm: &LoadedModel) -> Result<Plan, Failure> {
     errors.extend(r.privileged);
     errors.extend(r.tail_limit);
     errors.extend(r.structured_metadata);
+    warnings.extend(r.disruption_budget);
     for d in r.traffic_distribution {
         match d.severity {
             Severity::Error => errors.push(d),
@@ -84,6 +88,8 @@ pub struct Resolution {
     /// trafficDistribution values the Kubernetes version does not support: errors when the
     /// API rejects them, warnings when the user set a value the cluster would drop.
     pub traffic_distribution: Vec<Diagnostic>,
+    /// Ingester disruption budgets that let evictions break the write quorum (warnings).
+    pub disruption_budget: Vec<Diagnostic>,
 }
 
 /// Resolves a loaded model, keeping going after errors (see [`Resolution`]).
@@ -97,6 +103,7 @@ pub fn resolve(lm: &LoadedModel) -> Resolution {
         tail_limit: Vec::new(),
         structured_metadata: Vec::new(),
         traffic: Vec::new(),
+        disruption_budget: Vec::new(),
     };
     let mut plan = r.resolve();
     plan.warnings = r.warnings;
@@ -107,6 +114,7 @@ pub fn resolve(lm: &LoadedModel) -> Resolution {
     by_place(&mut r.tail_limit);
     by_place(&mut r.structured_metadata);
     by_place(&mut r.traffic);
+    by_place(&mut r.disruption_budget);
     Resolution {
         plan,
         errors: r.errors,
@@ -115,6 +123,7 @@ pub fn resolve(lm: &LoadedModel) -> Resolution {
         tail_limit: r.tail_limit,
         structured_metadata: r.structured_metadata,
         traffic_distribution: r.traffic,
+        disruption_budget: r.disruption_budget,
     }
 }
 
@@ -128,6 +137,7 @@ struct Resolver<'a> {
     tail_limit: Vec<Diagnostic>,
     structured_metadata: Vec<Diagnostic>,
     traffic: Vec<Diagnostic>,
+    disruption_budget: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
@@ -172,6 +182,8 @@ impl Resolver<'_> {
         let auth_enabled = m.auth_enabled.unwrap_or(false);
         let canary = self.canary(auth_enabled);
         let storage = self.storage(mode, &components);
+        let identity = self.identity();
+        let monitoring = self.monitoring();
         let schema_config = self.schema_config(storage.kind);
         let images = self.images();
         let structured_metadata = m.structured_metadata.unwrap_or(true);
@@ -206,6 +218,23 @@ impl Resolver<'_> {
             &layout,
         );
 
+        let mut monitoring = monitoring;
+        if monitoring.service_monitor {
+            monitoring.targets = ports
+                .iter()
+                .filter(|p| {
+                    p.name == "http-metrics"
+                        && !p.service.is_empty()
+                        && p.service != gateway.service.name
+                })
+                .map(|p| ScrapeTarget {
+                    component: p.component,
+                    service: p.service.clone(),
+                    port_name: p.name,
+                    has_headless_twin: components.iter().any(|c| c.name == p.component),
+                })
+                .collect();
+        }
         check_name_lengths(self.lm, &components, &caches, &mut self.errors);
         check_privileged_ports(self.lm, &ports, &mut self.privileged);
         check_collisions(self.lm, strategy, &ports, &components, &mut self.collisions);
@@ -223,9 +252,13 @@ impl Resolver<'_> {
                 (c.name, c.values_key, c.replicas)
             });
         let replication_factor = self.replication_factor(ingest.0, ingest.2);
+        self.check_ingester_budget(&components, replication_factor);
         Plan {
             model_path: display_path(&self.lm.path),
             replication_factor,
+            zone_aware: components
+                .iter()
+                .any(|c| c.workloads.iter().any(|w| w.zone.is_some())),
             ingest_values_key: ingest.1,
             index_stores,
             release: m.release.to_string(),
@@ -250,6 +283,9 @@ impl Resolver<'_> {
             zones,
             images,
             ports,
+            owned_flags: pods::owned_flags(),
+            identity,
+            monitoring,
             warnings: Vec::new(),
         }
     }

@@ -30,6 +30,36 @@ fn resources(r: &Resources) -> Option<ResourcesValues> {
     })
 }
 
+/// A workload's pod settings as values.
+fn pod(p: &crate::plan::PodPlan) -> PodValues {
+    PodValues {
+        node_selector: p.node_selector.clone(),
+        tolerations: p.tolerations.clone(),
+        affinity: p.affinity.clone(),
+        topology_spread_constraints: p.topology_spread_constraints.clone(),
+        priority_class_name: p.priority_class_name.clone(),
+        pod_security_context: p.pod_security_context.clone(),
+        security_context: p.security_context.clone(),
+        extra_args: p.extra_args.clone(),
+        extra_env: p.extra_env.clone(),
+        extra_volumes: p.extra_volumes.clone(),
+        extra_volume_mounts: p.extra_volume_mounts.clone(),
+        pod_annotations: p.pod_annotations.clone(),
+        pod_labels: p.pod_labels.clone(),
+        image_pull_secrets: p.image_pull_secrets.clone(),
+    }
+}
+
+/// An autoscaler's settings as values.
+fn autoscaling(a: &crate::plan::AutoscalingPlan) -> AutoscalingValues {
+    AutoscalingValues {
+        min_replicas: a.min_replicas,
+        max_replicas: a.max_replicas,
+        target_cpu: a.target_cpu,
+        target_memory: a.target_memory,
+    }
+}
+
 /// A values type as JSON; these are plain data, so this cannot fail.
 fn to_value<T: Serialize>(v: T) -> Value {
     serde_json::to_value(v).expect("values always serialise")
@@ -69,7 +99,19 @@ pub fn values(plan: &Plan) -> Value {
     m.insert(
         "serviceAccount".into(),
         to_value(ServiceAccountValues {
-            annotations: BTreeMap::new(),
+            annotations: plan.identity.annotations.clone(),
+        }),
+    );
+    let sm = &plan.monitoring;
+    m.insert(
+        "monitoring".into(),
+        to_value(MonitoringValues {
+            service_monitor: ServiceMonitorValues {
+                enabled: sm.service_monitor,
+                interval: sm.interval.clone(),
+                scrape_timeout: sm.scrape_timeout.clone(),
+                labels: sm.labels.clone(),
+            },
         }),
     );
     for c in &plan.components {
@@ -85,12 +127,15 @@ pub fn values(plan: &Plan) -> Value {
                     c.traffic_distribution_override,
                 ),
                 resources: resources(&c.resources),
-                persistence: (c.kind == crate::plan::WorkloadKind::StatefulSet).then(|| {
-                    PersistenceValues {
-                        size: Quantity("10Gi".into()),
-                        storage_class: None,
-                    }
+                persistence: c.persistence.as_ref().map(|p| PersistenceValues {
+                    size: Quantity(p.size.clone()),
+                    storage_class: p.storage_class.clone(),
                 }),
+                autoscaling: c.autoscaling.as_ref().map(autoscaling),
+                pod_disruption_budget: DisruptionBudgetValues {
+                    max_unavailable: c.max_unavailable,
+                },
+                pod: pod(&c.pod),
             }),
         );
     }
@@ -105,6 +150,11 @@ pub fn values(plan: &Plan) -> Value {
                 g.traffic_distribution_override,
             ),
             resources: resources(&g.resources),
+            autoscaling: g.autoscaling.as_ref().map(autoscaling),
+            pod_disruption_budget: DisruptionBudgetValues {
+                max_unavailable: g.max_unavailable,
+            },
+            pod: pod(&g.pod),
         }),
     );
     for c in &plan.caches {
@@ -118,6 +168,10 @@ pub fn values(plan: &Plan) -> Value {
                 max_item_size: c.max_item_size.clone(),
                 connection_limit: c.connection_limit,
                 resources: resources(&c.resources),
+                pod_disruption_budget: DisruptionBudgetValues {
+                    max_unavailable: c.max_unavailable,
+                },
+                pod: pod(&c.pod),
             }),
         );
     }
@@ -129,6 +183,7 @@ pub fn values(plan: &Plan) -> Value {
                     .then_some(plan.canary.replicas),
                 port: plan.canary.port,
                 resources: resources(&plan.canary.resources),
+                pod: pod(&plan.canary.pod),
             }),
         );
     }

@@ -39,6 +39,12 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
         "The ServiceAccount of the Loki pods.".into(),
         generator.subschema_for::<ServiceAccountValues>(),
     );
+    described(
+        &mut props,
+        "monitoring",
+        "Prometheus monitoring.".into(),
+        generator.subschema_for::<MonitoringValues>(),
+    );
     let component = generator.subschema_for::<ComponentValues>().to_value();
     let persistence = generator.subschema_for::<PersistenceValues>().to_value();
     for c in &plan.components {
@@ -48,11 +54,17 @@ pub fn schema(plan: &Plan, comment: &str) -> Value {
         } else {
             json!({ "not": { "required": ["persistence"] } })
         };
+        // Only the components an autoscaler may scale read `autoscaling`.
+        let scaled = if c.autoscaling.is_some() {
+            json!({ "required": ["autoscaling"] })
+        } else {
+            json!({ "not": { "required": ["autoscaling"] } })
+        };
         props.insert(
             c.values_key.to_owned(),
             json!({
                 "description": format!("The {} ({}).", c.name, c.kind),
-                "allOf": [component, volumes],
+                "allOf": [component, volumes, scaled],
             }),
         );
     }

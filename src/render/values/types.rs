@@ -75,7 +75,8 @@ pub struct MemberlistValues {
 #[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceAccountValues {
-    /// Annotations, e.g. `eks.amazonaws.com/role-arn` for object storage access.
+    /// Annotations: the cloud identity of `storage.identity` in the model
+    /// (`eks.amazonaws.com/role-arn`, ...).
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -134,6 +135,104 @@ pub struct PersistenceValues {
     pub storage_class: Option<String>,
 }
 
+/// A workload's pod settings, as Kubernetes spells them. Ports, selector labels and the
+/// flags, env vars and volumes the chart sets are not among them: an extra arg that sets
+/// one fails the install.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PodValues {
+    /// Node labels the pods must run on.
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations of the pods.
+    pub tolerations: Vec<crate::model::pod::Toleration>,
+    /// Affinity of the pods (zone-aware ingesters: pod affinity and preferred node affinity;
+    /// each zone's required node affinity is the chart's).
+    pub affinity: Option<crate::model::pod::Affinity>,
+    /// Topology spread constraints; without a labelSelector a constraint counts this
+    /// workload's own pods.
+    pub topology_spread_constraints: Vec<crate::model::pod::TopologySpreadConstraint>,
+    /// The pods' PriorityClass; null for none.
+    pub priority_class_name: Option<String>,
+    /// The pod securityContext (non-root).
+    pub pod_security_context: crate::model::pod::PodSecurityContext,
+    /// The main container's securityContext.
+    pub security_context: crate::model::pod::SecurityContext,
+    /// Flags appended to the main container's args.
+    pub extra_args: Vec<String>,
+    /// Environment variables of the main container.
+    pub extra_env: Vec<crate::model::pod::EnvVar>,
+    /// Volumes added to the pod.
+    pub extra_volumes: Vec<crate::model::pod::Volume>,
+    /// Mounts of extraVolumes in the main container.
+    pub extra_volume_mounts: Vec<crate::model::pod::VolumeMount>,
+    /// Annotations of the pods.
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Labels of the pods, besides the chart's own.
+    pub pod_labels: BTreeMap<String, String>,
+    /// Secrets for pulling the images.
+    pub image_pull_secrets: Vec<crate::model::pod::LocalObjectReference>,
+}
+
+/// The HorizontalPodAutoscaler (autoscaling/v2) the model asked for: it owns the replica
+/// count, so the workload has no `replicas`.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AutoscalingValues {
+    /// Fewest replicas.
+    #[schemars(range(min = 1))]
+    pub min_replicas: u32,
+    /// Most replicas.
+    #[schemars(range(min = 1))]
+    pub max_replicas: u32,
+    /// Target average CPU utilisation, percent of the requests; null for none.
+    #[serde(rename = "targetCPUUtilizationPercentage")]
+    #[schemars(range(min = 1))]
+    pub target_cpu: Option<u32>,
+    /// Target average memory utilisation, percent of the requests; null for none.
+    #[serde(rename = "targetMemoryUtilizationPercentage")]
+    #[schemars(range(min = 1))]
+    pub target_memory: Option<u32>,
+}
+
+/// The PodDisruptionBudget (policy/v1) of a workload with more than one replica
+/// (zone-aware ingesters: one per zone).
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DisruptionBudgetValues {
+    /// Pods that may be evicted at once (at least 1: 0 blocks every drain).
+    #[schemars(range(min = 1))]
+    pub max_unavailable: u32,
+}
+
+/// prometheus-operator ServiceMonitors.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MonitoringValues {
+    /// One ServiceMonitor per Loki component and cache exporter (needs the
+    /// monitoring.coreos.com/v1 CRDs).
+    pub service_monitor: ServiceMonitorValues,
+}
+
+/// The ServiceMonitors' settings.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceMonitorValues {
+    /// Create the ServiceMonitors.
+    pub enabled: bool,
+    /// Scrape interval (`30s`); null for Prometheus' default.
+    #[schemars(regex(
+        pattern = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"
+    ))]
+    pub interval: Option<String>,
+    /// Scrape timeout; null for Prometheus' default.
+    #[schemars(regex(
+        pattern = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"
+    ))]
+    pub scrape_timeout: Option<String>,
+    /// Labels of the ServiceMonitors (the ones a Prometheus selects).
+    pub labels: BTreeMap<String, String>,
+}
+
 /// One Loki component.
 #[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -151,6 +250,13 @@ pub struct ComponentValues {
     /// Volumes (StatefulSets only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence: Option<PersistenceValues>,
+    /// The HorizontalPodAutoscaler (when the model has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<AutoscalingValues>,
+    /// The PodDisruptionBudget.
+    pub pod_disruption_budget: DisruptionBudgetValues,
+    #[serde(flatten)]
+    pub pod: PodValues,
 }
 
 /// The nginx gateway.
@@ -172,6 +278,13 @@ pub struct GatewayValues {
     pub traffic_distribution: Option<TrafficDistributionValue>,
     /// Container resources; null removes them.
     pub resources: Option<ResourcesValues>,
+    /// The HorizontalPodAutoscaler (when the model has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<AutoscalingValues>,
+    /// The PodDisruptionBudget.
+    pub pod_disruption_budget: DisruptionBudgetValues,
+    #[serde(flatten)]
+    pub pod: PodValues,
 }
 
 /// One memcached cache.
@@ -198,6 +311,10 @@ pub struct CacheValues {
     pub connection_limit: u32,
     /// memcached container resources; null removes them.
     pub resources: Option<ResourcesValues>,
+    /// The PodDisruptionBudget.
+    pub pod_disruption_budget: DisruptionBudgetValues,
+    #[serde(flatten)]
+    pub pod: PodValues,
 }
 
 /// loki-canary.
@@ -213,4 +330,6 @@ pub struct CanaryValues {
     pub port: u16,
     /// Container resources; null removes them.
     pub resources: Option<ResourcesValues>,
+    #[serde(flatten)]
+    pub pod: PodValues,
 }
