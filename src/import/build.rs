@@ -283,17 +283,36 @@ impl Draft {
     /// Leaves out every carried key whose absence leaves the Plan unchanged (it equals the
     /// preset), and returns the final Plan.
     pub fn minimise(&mut self, plan: Value) -> Value {
-        let keys: Vec<String> = self.carried.keys().rev().cloned().collect();
-        for k in keys {
+        // Each key, then each mapping above keys (the Plan may take `resources` as a whole),
+        // deepest first.
+        let mut candidates: BTreeSet<String> = BTreeSet::new();
+        for k in self.carried.keys() {
+            let mut p = k.as_str();
+            while p.matches('/').count() > 1 {
+                candidates.insert(p.to_owned());
+                p = &p[..p.rfind('/').expect("has a slash")];
+            }
+            candidates.insert(p.to_owned());
+        }
+        let mut candidates: Vec<String> = candidates.into_iter().collect();
+        candidates.sort_by_key(|p| std::cmp::Reverse(p.matches('/').count()));
+        for k in candidates {
+            if matches!(k.as_str(), "/release" | "/namespace" | "/mode")
+                || self.model.pointer(&k).is_none()
+            {
+                continue;
+            }
             let mut trial = self.model.clone();
             remove(&mut trial, &k);
             if let Ok((_, p)) = plan_of(&trial)
                 && p == plan
             {
                 self.model = trial;
-                if let Some(c) = self.carried.get_mut(&k) {
-                    c.note = Some("equals the preset".into());
-                }
+            }
+        }
+        for (pointer, c) in &mut self.carried {
+            if self.model.pointer(pointer).is_none() {
+                c.note = Some("equals the preset".into());
             }
         }
         plan
@@ -336,8 +355,19 @@ fn same_value(a: &Value, b: &Value) -> bool {
 /// Infers the port layout from explicit per-component ports: when they are one
 /// per-component layout's (or all the same), the layout is written instead.
 pub fn infer_layout(model: &mut Value, mode: Mode) {
+    let running: Vec<crate::model::Component> = mode
+        .components()
+        .iter()
+        .copied()
+        .filter(|c| {
+            model.pointer(&format!("/components/{}/enabled", c.name())) != Some(&Value::Bool(false))
+        })
+        .collect();
+    if running.is_empty() {
+        return;
+    }
     let ports = |m: &Value, kind: &str| -> Option<Vec<u64>> {
-        mode.components()
+        running
             .iter()
             .map(|c| {
                 m.pointer(&format!("/components/{}/{kind}", c.name()))?
@@ -348,8 +378,7 @@ pub fn infer_layout(model: &mut Value, mode: Mode) {
     let (Some(http), Some(grpc)) = (ports(model, "http"), ports(model, "grpc")) else {
         return;
     };
-    let slots: Vec<u64> = mode
-        .components()
+    let slots: Vec<u64> = running
         .iter()
         .map(|c| u64::from(c.default_slot()))
         .collect();
@@ -357,14 +386,18 @@ pub fn infer_layout(model: &mut Value, mode: Mode) {
         let b = ps[0].checked_sub(slots[0])?;
         ps.iter().zip(&slots).all(|(p, s)| *p == b + s).then_some(b)
     };
-    let layout = if let (Some(h), Some(g)) = (base(&http), base(&grpc)) {
-        serde_json::json!({"strategy": "per-component", "httpBase": h, "grpcBase": g})
-    } else if http.iter().all(|p| *p == http[0]) && grpc.iter().all(|p| *p == grpc[0]) {
-        serde_json::json!({"http": http[0], "grpc": grpc[0]})
-    } else {
-        return;
+    // A generated chart records its strategy; otherwise shared ports read as shared.
+    let per_component =
+        model.pointer("/ports/strategy").and_then(Value::as_str) == Some("per-component");
+    let same = http.iter().all(|p| *p == http[0]) && grpc.iter().all(|p| *p == grpc[0]);
+    let layout = match (base(&http), base(&grpc)) {
+        (Some(h), Some(g)) if per_component || !same => {
+            serde_json::json!({"strategy": "per-component", "httpBase": h, "grpcBase": g})
+        }
+        _ if same && !per_component => serde_json::json!({"http": http[0], "grpc": grpc[0]}),
+        _ => return,
     };
-    for c in mode.components() {
+    for c in &running {
         remove(model, &format!("/components/{}/http", c.name()));
         remove(model, &format!("/components/{}/grpc", c.name()));
     }
