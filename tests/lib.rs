@@ -28,6 +28,7 @@ mod generate_entry;
 mod helm;
 mod hostile;
 mod hostile_inputs;
+mod import;
 mod lint;
 mod lint_rules;
 mod model_errors;

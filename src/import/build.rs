@@ -178,14 +178,15 @@ pub fn remove(root: &mut Value, pointer: &str) -> Option<Value> {
 }
 
 /// The Plan of a model tree, as `portplan plan --format json` prints it (without the
-/// model's path, which names the file and not the deployment), or why there is none.
-pub fn plan_of(model: &Value) -> Result<(Plan, Value), Vec<(String, String)>> {
+/// model's path, which names the file and not the deployment), or why there is none: the
+/// schema's errors with the pointer they name, or the Plan's (no pointer).
+pub fn plan_of(model: &Value) -> Result<(Plan, Value), Vec<(Option<String>, String)>> {
     let text = serde_json::to_string_pretty(model).expect("JSON always serialises");
-    let located =
-        crate::yaml::parse_located(&text).map_err(|e| vec![(String::new(), e.to_string())])?;
+    let located = crate::yaml::parse_located(&text)
+        .map_err(|e| vec![(Some(String::new()), e.to_string())])?;
     let model_t = crate::model::model_of(&located, &text).map_err(|vs| {
         vs.into_iter()
-            .map(|v| (v.pointer, v.message))
+            .map(|v| (Some(v.pointer), v.message))
             .collect::<Vec<_>>()
     })?;
     let lm = crate::model::LoadedModel {
@@ -197,7 +198,7 @@ pub fn plan_of(model: &Value) -> Result<(Plan, Value), Vec<(String, String)>> {
     let plan = crate::plan::build_plan(&lm).map_err(|f| {
         f.diagnostics
             .into_iter()
-            .map(|d| (String::new(), d.message))
+            .map(|d| (None, d.message))
             .collect::<Vec<_>>()
     })?;
     let mut json = serde_json::to_value(&plan).expect("the Plan serialises");
@@ -216,15 +217,21 @@ impl Draft {
             match plan_of(&self.model) {
                 Ok(p) => return Ok(p),
                 Err(errors) => {
-                    // The schema names the pointer it refuses.
-                    let named: Vec<(String, String)> = errors
+                    // The schema names the pointer it refuses: the carried value at or
+                    // above it, else one under it (a mapping missing a key).
+                    let schema: Vec<(&str, &String)> = errors
                         .iter()
+                        .filter_map(|(p, m)| Some((p.as_deref()?, m)))
                         .filter(|(p, _)| !p.is_empty())
+                        .collect();
+                    let keys = || self.carried.keys();
+                    let named: Vec<(String, String)> = schema
+                        .iter()
                         .filter_map(|(p, m)| {
-                            self.carried
-                                .keys()
-                                .find(|k| k.starts_with(p.as_str()) || p.starts_with(k.as_str()))
-                                .map(|k| (k.clone(), m.clone()))
+                            keys()
+                                .find(|k| p.starts_with(k.as_str()))
+                                .or_else(|| keys().find(|k| k.starts_with(p)))
+                                .map(|k| (k.clone(), (*m).clone()))
                         })
                         .collect();
                     if let Some((k, m)) = named.into_iter().next() {
@@ -238,7 +245,12 @@ impl Draft {
                     for k in keys.iter().rev() {
                         let mut trial = self.model.clone();
                         remove(&mut trial, k);
-                        let left = plan_of(&trial).err().map_or(0, |e| e.len());
+                        // A trial the schema refuses is no better: it only hides the Plan.
+                        let left = match plan_of(&trial) {
+                            Ok(_) => 0,
+                            Err(e) if e.iter().any(|(p, _)| p.is_some()) => usize::MAX,
+                            Err(e) => e.len(),
+                        };
                         if left < errors.len() && best.as_ref().is_none_or(|(n, _)| left < *n) {
                             best = Some((left, k.clone()));
                         }

@@ -308,7 +308,7 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     rows.extend(fork.rows(mode));
     draft.apply_rows(&merged, &rows);
     build::infer_layout(&mut draft.model, mode);
-    let (plan, plan_json) = draft.settle().map_err(|errors| {
+    let settled = draft.settle().map_err(|errors| {
         let at = mode_origin.clone().unwrap_or(Origin {
             file: opts.files.first().map(|f| f.display().to_string()).unwrap_or_default(),
             at: Location::new(1, 1),
@@ -323,7 +323,26 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
         )
         .with_hint("a mode other than monolithic needs object storage: set loki.storage.type and loki.storage.bucketNames");
         Failure::new(vec![d], None)
-    })?;
+    });
+    let (plan, plan_json) = match settled {
+        Ok(p) => p,
+        Err(mut f) => {
+            // What was refused on the way may be why.
+            for n in draft
+                .not_carried
+                .iter()
+                .filter(|n| n.reason == Reason::Refused)
+            {
+                let d = f.diagnostics.remove(0).with_related(
+                    &n.origin.file,
+                    n.origin.at,
+                    format!("{} was refused: {}", n.path, n.detail),
+                );
+                f.diagnostics.insert(0, d);
+            }
+            return Err(f);
+        }
+    };
     draft.check_derived(&plan_json);
     let plan_json = draft.minimise(plan_json);
     let _ = plan_json;

@@ -74,6 +74,12 @@ pub fn model_text(imported: &Imported, sources: &[String], release_note: &str) -
             ordered.insert(k.clone(), v.clone());
         }
     }
+    // Components in the order the mode lists them.
+    if let Some(Value::Object(cs)) = ordered.get_mut("components") {
+        let mut entries: Vec<(String, Value)> = std::mem::take(cs).into_iter().collect();
+        entries.sort_by_key(|(name, _)| crate::model::Component::from_name(name));
+        cs.extend(entries);
+    }
     let mut w = Writer {
         comments,
         out,
