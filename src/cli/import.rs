@@ -101,8 +101,12 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     };
     let text = write::model_text(&imported, &sources, release_note);
     let report = match args.format {
-        Format::Text => report::text(&imported, if to_stdout { "-" } else { &out_name }, args.all),
-        Format::Json => report::json(&imported, if to_stdout { "-" } else { &out_name }),
+        Format::Text => report::text(
+            &imported,
+            if to_stdout { "<stdout>" } else { &out_name },
+            args.all,
+        ),
+        Format::Json => report::json(&imported, if to_stdout { "<stdout>" } else { &out_name }),
     };
     if to_stdout {
         print_out(&text);

@@ -177,10 +177,14 @@ pub fn remove(root: &mut Value, pointer: &str) -> Option<Value> {
     taken
 }
 
+/// Why a model tree does not plan: each message with the pointer the schema names (`None`
+/// for the Plan's own errors, which name no pointer in this tree).
+pub type Refusals = Vec<(Option<String>, String)>;
+
 /// The Plan of a model tree, as `portplan plan --format json` prints it (without the
 /// model's path, which names the file and not the deployment), or why there is none: the
 /// schema's errors with the pointer they name, or the Plan's (no pointer).
-pub fn plan_of(model: &Value) -> Result<(Plan, Value), Vec<(Option<String>, String)>> {
+pub fn plan_of(model: &Value) -> Result<(Plan, Value), Refusals> {
     let text = serde_json::to_string_pretty(model).expect("JSON always serialises");
     let located = crate::yaml::parse_located(&text)
         .map_err(|e| vec![(Some(String::new()), e.to_string())])?;
@@ -323,7 +327,7 @@ impl Draft {
             }
         }
         for (pointer, c) in &mut self.carried {
-            if self.model.pointer(pointer).is_none() {
+            if self.model.pointer(pointer).is_none() && c.note.is_none() {
                 c.note = Some("equals the preset".into());
             }
         }

@@ -307,7 +307,44 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     let mut rows = table::rows(mode);
     rows.extend(fork.rows(mode));
     draft.apply_rows(&merged, &rows);
+    let before = draft.model.clone();
     build::infer_layout(&mut draft.model, mode);
+    if draft.model != before {
+        // The per-component ports became one layout: its keys carry their origins.
+        let origins: Vec<(Origin, bool)> = draft
+            .carried
+            .values()
+            .filter(|c| draft.model.pointer(&c.pointer).is_none())
+            .map(|c| (c.origin.clone(), c.given))
+            .collect();
+        for c in draft.carried.values_mut() {
+            if draft.model.pointer(&c.pointer).is_none() {
+                c.note = Some("written as the port layout".into());
+            }
+        }
+        if let Some((origin, given)) = origins.into_iter().min() {
+            let keys: Vec<String> = draft
+                .model
+                .pointer("/ports")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            for k in keys {
+                let pointer = format!("/ports/{k}");
+                draft
+                    .carried
+                    .entry(pointer.clone())
+                    .or_insert_with(|| Carried {
+                        pointer,
+                        from: "the components' ports (one layout)".into(),
+                        origin: origin.clone(),
+                        given,
+                        note: None,
+                        via: None,
+                    });
+            }
+        }
+    }
     let settled = draft.settle().map_err(|errors| {
         let at = mode_origin.clone().unwrap_or(Origin {
             file: opts.files.first().map(|f| f.display().to_string()).unwrap_or_default(),

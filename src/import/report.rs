@@ -9,11 +9,20 @@ use super::{Imported, Reason};
 /// derived, unused in the mode) are counted, and listed too with `all`.
 pub fn text(imported: &Imported, out_name: &str, all: bool) -> String {
     let written = imported.carried.iter().filter(|c| c.note.is_none()).count();
-    let preset = imported.carried.len() - written;
+    let preset = imported
+        .carried
+        .iter()
+        .filter(|c| c.note.as_deref() == Some("equals the preset"))
+        .count();
+    let folded = imported.carried.len() - written - preset;
     let mut s = format!(
-        "{out_name}: a {} model, {written} value(s) carried into it, {preset} equal to portplan's preset and left out\n",
+        "{out_name}: a {} model, {written} value(s) carried into it, {preset} equal to portplan's preset and left out",
         imported.mode
     );
+    if folded > 0 {
+        s.push_str(&format!(", {folded} written as the port layout"));
+    }
+    s.push('\n');
     for c in imported.carried.iter().filter(|c| c.via.is_some()) {
         s.push_str(&format!(
             "  {}: {} (a fork's own value) -> {}, read from {}\n",

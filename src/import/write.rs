@@ -50,8 +50,8 @@ pub fn model_text(imported: &Imported, sources: &[String], release_note: &str) -
         }
     ));
     match &imported.base {
-        Some(b) => out.push_str(&format!(" (merged on {b}).\n")),
-        None => out.push_str(".\n"),
+        Some(b) if !sources.contains(b) => out.push_str(&format!(" (merged on {b}).\n")),
+        _ => out.push_str(".\n"),
     }
     out.push_str(
         "# Only what differs from portplan's presets is written; `portplan import` lists what was\n# not carried. Check with `portplan plan -m THIS_FILE`; `portplan schema --out\n# portplan.schema.json` writes the schema the modeline names, for editors.\n",
@@ -98,13 +98,13 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn comment(&mut self, pointer: &str, indent: usize) {
         let pad = " ".repeat(indent);
-        if pointer == "/release" || pointer == "/namespace" {
-            if !self.comments.contains_key(pointer) {
-                let what = &pointer[1..];
-                self.out
-                    .push_str(&format!("{pad}# {what}: {}\n", self.release_note));
-                return;
-            }
+        if (pointer == "/release" || pointer == "/namespace")
+            && !self.comments.contains_key(pointer)
+        {
+            let what = &pointer[1..];
+            self.out
+                .push_str(&format!("{pad}# {what}: {}\n", self.release_note));
+            return;
         }
         // A list's own comment names the leaves under it, once.
         let Some(c) = self.comments.get(pointer) else {
