@@ -327,3 +327,18 @@ fn bad_input_is_a_located_error() {
     let out = portplan(&["import"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
 }
+
+#[test]
+fn older_chart_names_are_read_too() {
+    // tests/cases/import/v6/values.yaml spells things as older charts did.
+    let tmp = temp_dir("import-v6");
+    let (code, model, report) = import(&["tests/cases/import/v6/values.yaml"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(model.contains("# from tests/cases/import/v6/values.yaml:12:5 monitoring.lokiCanary.enabled\n  enabled: false\n"), "{model}");
+    let plan = plan_of_text(tmp.path(), "v6.yaml", &model);
+    assert_eq!(plan["mode"], "monolithic");
+    assert_eq!(plan["kube_version"], "1.34");
+    assert_eq!(plan["traffic_distribution"], "PreferSameZone");
+    assert_eq!(plan["canary"]["enabled"], false);
+    assert_eq!(plan["replication_factor"], 1);
+}

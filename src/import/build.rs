@@ -131,10 +131,7 @@ fn refused(path: String, origin: Origin, given: bool, why: String) -> NotCarried
     let (reason, detail) = if given {
         (Reason::Refused, why)
     } else {
-        (
-            Reason::Default,
-            format!("the chart's default, which the model refuses: {why}"),
-        )
+        (Reason::DefaultRefused, why)
     };
     NotCarried {
         path,

@@ -89,6 +89,9 @@ pub enum Reason {
     Transitional,
     /// Another spelling of the same key set it too, and that one was carried.
     Superseded,
+    /// A chart default the model refuses (a DaemonSet canary's `replicas`): the chart's
+    /// templates ignore it in this setting too, so nothing is lost.
+    DefaultRefused,
     /// The Plan derives it, to the same value: nothing is lost.
     Derived,
     /// It equals the chart's default: nothing is lost.
@@ -100,7 +103,10 @@ pub enum Reason {
 impl Reason {
     /// Whether something of the deployment is lost (exit 1).
     pub fn is_loss(self) -> bool {
-        !matches!(self, Reason::Derived | Reason::Default | Reason::Unused)
+        !matches!(
+            self,
+            Reason::Derived | Reason::Default | Reason::DefaultRefused | Reason::Unused
+        )
     }
 
     /// The reason's name in the report.
@@ -111,6 +117,7 @@ impl Reason {
             Reason::Differs => "owned by the plan, differs",
             Reason::Transitional => "transitional mode",
             Reason::Superseded => "superseded",
+            Reason::DefaultRefused => "default, refused by the model",
             Reason::Derived => "owned by the plan",
             Reason::Default => "default",
             Reason::Unused => "unused in this mode",

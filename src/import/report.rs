@@ -53,8 +53,9 @@ pub fn text(imported: &Imported, out_name: &str, all: bool) -> String {
     let count = |r: Reason| quiet.iter().filter(|n| n.reason == r).count();
     if !quiet.is_empty() {
         s.push_str(&format!(
-            "nothing lost: {} equal the chart's default, {} the Plan derives to the same value, {} belong to components {} mode does not run{}\n",
-            count(Reason::Default),
+            "nothing lost: {} equal the chart's default ({} of them refused by the model), {} the Plan derives to the same value, {} belong to components {} mode does not run{}\n",
+            count(Reason::Default) + count(Reason::DefaultRefused),
+            count(Reason::DefaultRefused),
             count(Reason::Derived),
             count(Reason::Unused),
             imported.mode,

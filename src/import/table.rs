@@ -33,6 +33,9 @@ pub enum Transform {
     MegabytesToItemSize,
     /// The chart's `loki.schemaConfig.configs` as the model's `schemaConfig`.
     SchemaPeriods,
+    /// `kubeVersionOverride` (`v1.34.2`, `1.34`) as the model's `kubeVersion` (`"1.34"`);
+    /// `""` leaves it to the cluster (nothing written).
+    KubeVersion,
 }
 
 /// Where a row's value goes.
@@ -77,6 +80,7 @@ use Transform::*;
 
 /// Rows for the whole deployment.
 pub const GLOBAL: &[Row] = &[
+    with("kubeVersionOverride", "/kubeVersion", KubeVersion),
     // Ports every Loki component shares (the community chart has one pair for all).
     model("loki.server.http_listen_port", "/ports/http"),
     model("loki.server.grpc_listen_port", "/ports/grpc"),
@@ -325,6 +329,18 @@ pub fn apply(t: Transform, v: &Value) -> Result<Option<Value>, String> {
             _ => return Err(format!("expected a whole number of megabytes, found {v}")),
         },
         Transform::SchemaPeriods => schema_periods(v)?,
+        Transform::KubeVersion if unset => return Ok(None),
+        Transform::KubeVersion => {
+            let s = v
+                .as_str()
+                .ok_or_else(|| format!("expected a version string, found {v}"))?;
+            let s = s.trim_start_matches('v');
+            let mut parts = s.split(['.', '-', '+']);
+            match (parts.next(), parts.next()) {
+                (Some(major), Some(minor)) => Value::String(format!("{major}.{minor}")),
+                _ => return Err(format!("`{s}` is not a Kubernetes version (`1.34`)")),
+            }
+        }
     }))
 }
 
