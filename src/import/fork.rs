@@ -9,21 +9,10 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-
-use super::layers::Origin;
 use super::table::{Expanded, Target, Transform};
 use crate::diag::{Diagnostic, Location};
 use crate::lint::manifest::read_manifest;
 use crate::model::{Component, Mode};
-
-/// What a generated chart records about its model ([`super::MODEL_ANNOTATION`]).
-#[derive(Clone, Debug)]
-pub struct Facts {
-    pub model: Value,
-    /// Every leaf pointer of `model`, with where it was read.
-    pub carried: Vec<(String, Origin)>,
-}
 
 /// Which port of which workload a value feeds.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -387,3 +387,60 @@ fn schema_periods(v: &Value) -> Result<Value, String> {
     }
     Ok(Value::Array(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn transforms() {
+        let ok = |t, v: Value| apply(t, &v).unwrap();
+        assert_eq!(ok(TrafficDistribution, json!("")), Some(json!("None")));
+        assert_eq!(ok(TrafficDistributionOverride, json!("")), None);
+        assert_eq!(
+            ok(TrafficDistributionOverride, json!("PreferClose")),
+            Some(json!("PreferClose"))
+        );
+        assert_eq!(ok(Quantity, json!(1)), Some(json!("1")));
+        assert_eq!(ok(MegabytesToItemSize, json!(5)), Some(json!("5m")));
+        assert!(apply(MegabytesToItemSize, &json!("5")).is_err());
+        assert_eq!(ok(MonolithicReplicas, json!(0)), Some(json!(1)));
+        assert_eq!(ok(MonolithicReplicas, json!(3)), Some(json!(3)));
+        assert_eq!(ok(KubeVersion, json!("v1.34.2")), Some(json!("1.34")));
+        assert_eq!(ok(KubeVersion, json!("")), None);
+        let periods = json!([{"from": "2024-04-01", "store": "tsdb", "object_store": "s3", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]);
+        assert_eq!(
+            ok(SchemaPeriods, periods),
+            Some(
+                json!([{"from": "2024-04-01", "store": "tsdb", "objectStore": "s3", "schema": "v13", "indexPrefix": "index_"}])
+            )
+        );
+        let weekly = json!([{"from": "2024-04-01", "index": {"period": "168h"}}]);
+        assert!(
+            apply(SchemaPeriods, &weekly)
+                .unwrap_err()
+                .contains("not modelled yet")
+        );
+    }
+
+    #[test]
+    fn rows_expand_per_component() {
+        let rows = rows(Mode::SimpleScalable);
+        let r = rows
+            .iter()
+            .find(|r| r.from == "write.service.trafficDistribution")
+            .unwrap();
+        assert_eq!(r.pointer, "/components/write/trafficDistribution");
+        assert!(!rows.iter().any(|r| r.from.starts_with("distributor.")));
+        let mono = super::rows(Mode::Monolithic);
+        let r = mono
+            .iter()
+            .find(|r| r.from == "singleBinary.replicas")
+            .unwrap();
+        assert_eq!(
+            r.to,
+            Target::Model("/components/{c}/replicas", MonolithicReplicas)
+        );
+    }
+}
