@@ -16,7 +16,7 @@ use crate::diag::{Failure, Style};
 use crate::lint;
 use crate::model::LoadedModel;
 use crate::plan::{Plan, Resolution, into_plan};
-use crate::render::{FileSet, header, render};
+use crate::render::{FileSet, Source, header, render_from};
 
 /// What `gen` takes besides the model.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +24,16 @@ pub struct Options {
     /// A folder of Tera templates that override built-in ones at the same relative path, or
     /// add files (`gen --templates DIR`).
     pub templates: Option<PathBuf>,
+    /// With `templates`: only the folder's files are written; it is the whole chart, and the
+    /// built-in templates are there to include (`gen --templates DIR --templates-only`).
+    pub templates_only: bool,
+}
+
+impl Options {
+    /// Where the templates come from.
+    pub fn source(&self) -> Source<'_> {
+        Source::from_flags(self.templates.as_deref(), self.templates_only)
+    }
 }
 
 /// A model that generated.
@@ -97,7 +107,7 @@ fn plan_and_render(
     resolution: Resolution,
 ) -> Result<Generated, Failure> {
     let plan = into_plan(resolution, lm)?;
-    let files = render(&plan, opts.templates.as_deref()).map_err(|e| {
+    let files = render_from(&plan, opts.source()).map_err(|e| {
         // A render error comes from a template: name the override folder when there is one.
         let at = opts
             .templates

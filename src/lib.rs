@@ -10,6 +10,7 @@ pub mod drift;
 pub mod flows;
 pub mod fsutil;
 pub mod generate;
+pub mod helm;
 pub mod import;
 pub mod lint;
 pub mod model;

@@ -71,3 +71,8 @@ fn structured_inputs() {
         targets::structured_text(text);
     });
 }
+
+#[test]
+fn parquet_inputs() {
+    replay("parquet", targets::parquet);
+}

@@ -84,6 +84,7 @@ fn template_overrides_apply_and_a_broken_one_names_its_folder() {
     let lm = load_model(Path::new("examples/monolithic.yaml")).unwrap();
     let opts = Options {
         templates: Some(dir.clone()),
+        ..Options::default()
     };
     let generated = portplan::generate(&lm, &opts).result.unwrap();
     let added = String::from_utf8(generated.files.get("extra/release.txt").unwrap().to_vec());

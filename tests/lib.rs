@@ -10,6 +10,7 @@ mod common;
 // The real-tool oracles the `oracles` tests use (Helm renders, wiring, memcached, ...).
 mod oracle;
 
+mod clients;
 mod combinations;
 mod crash_safety;
 mod docs;
@@ -30,11 +31,13 @@ mod hostile;
 mod hostile_inputs;
 mod import;
 mod lint;
+mod lint_render;
 mod lint_rules;
 mod model_errors;
 mod oracles;
 mod ports_plan;
 mod templates;
+mod templates_only;
 mod trust;
 mod validate;
 

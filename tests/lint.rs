@@ -270,6 +270,7 @@ fn each_clean_counterpart_fires_once_broken() {
         ("memcached-port-flag/caches.yaml", "- -p {{", "- -u {{", "memcached-port-flag", "memcached-port-flag/caches.yaml:15"),
         ("memcached-port-flag/caches.yaml", "\"--port=4091\", ", "", "memcached-port-flag", "memcached-port-flag/caches.yaml:39"),
         ("client-port-drift/alloy.alloy", "distributor.loki-v3:4101", "distributor.loki-v3:4100", "client-port-drift", "client-port-drift/alloy.alloy:6"),
+        ("client-unknown-service/clients.alloy", "loki-v3-gateway.loki-v3.svc", "loki-v3-write.loki-v3.svc", "client-unknown-service", "client-unknown-service/clients.alloy:4"),
         ("client-port-drift/loki-config.yaml", "cluster.local:7946", "cluster.local:7947", "client-port-drift", "client-port-drift/loki-config.yaml:3"),
         ("traffic-distribution-missing/_helpers.tpl", "trafficDistribution: {{ .Values.trafficDistribution | default \"PreferClose\" }}", "sessionAffinity: None", "traffic-distribution-missing", "traffic-distribution-missing/services.yaml:27"),
         ("traffic-distribution-missing/services.yaml", "  clusterIP: None\n", "", "traffic-distribution-missing", "traffic-distribution-missing/services.yaml:37"),

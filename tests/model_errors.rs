@@ -55,6 +55,21 @@ const CASES: &[(&str, &str, &str)] = &[
     ("missing-storage", "3:1", "needs object storage"),
     ("client-path-traversal", "6:13", "is not a DNS-1035 label"),
     ("datasource-newline", "6:13", "is not a datasource name"),
+    (
+        "basic-auth-inline-password",
+        "9:9",
+        "unknown key `password` (did you mean `passwordFile`?)",
+    ),
+    (
+        "basic-auth-no-password",
+        "8:9",
+        "basicAuth has no password source",
+    ),
+    (
+        "alloy-duration-days",
+        "8:21",
+        "(Go units: ns, us, ms, s, m, h)",
+    ),
 ];
 
 #[test]

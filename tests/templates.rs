@@ -31,6 +31,12 @@ fn overrides_and_additions() {
         "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: [[ component.service.name ]]\nspec:\n  maxUnavailable: 1\n",
     )
     .unwrap();
+    // A template at a typed file's path replaces it.
+    std::fs::write(
+        t.join("ports.csv"),
+        "port\n[% for p in plan.ports %][[ p.port ]]\n[% endfor %]",
+    )
+    .unwrap();
     std::fs::write(
         t.join("flowlogs/filter.txt"),
         "[% for p in plan.ports %][[ p.port ]] [[ p.component ]]\n[% endfor %]",
@@ -54,6 +60,11 @@ fn overrides_and_additions() {
     assert!(
         out.join("loki-v3/templates/extra/compactor-pdb.yaml")
             .exists()
+    );
+    let csv = std::fs::read_to_string(out.join("ports.csv")).unwrap();
+    assert!(
+        csv.contains("port\n4101\n"),
+        "the template's ports.csv: {csv}"
     );
     let filter = std::fs::read_to_string(out.join("flowlogs/filter.txt")).unwrap();
     assert!(filter.contains("4101 distributor\n"), "{filter}");

@@ -308,3 +308,13 @@ pub fn validate(data: &[u8]) {
     let _ = format::text(&reports, Style::plain());
     let _ = format::json(&reports);
 }
+
+/// Bytes as a Parquet flow log (`portplan flows` on a `.parquet` file): the footer and every
+/// row group are read; a file may be refused, and every batch of lines handed on ends with a
+/// newline (the line splitter's contract).
+pub fn parquet(data: &[u8]) {
+    let Ok(log) = portplan::flows::parquet::from_bytes(data.to_vec()) else {
+        return;
+    };
+    let _ = log.lines(|text, _| assert!(text.ends_with(b"\n"), "a batch cut mid-line"));
+}

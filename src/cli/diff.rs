@@ -5,6 +5,7 @@ use clap::ValueEnum;
 use super::{EXIT_CLEAN, ModelArg, print_out};
 use portplan::diag::{Failure, Style};
 use portplan::drift::{chart::compare_chart, format};
+use portplan::render::Source;
 
 /// Exit status when files on disk differ from what the model generates (as diff(1)).
 pub const EXIT_DRIFT: u8 = 1;
@@ -34,6 +35,9 @@ pub struct Args {
     /// Template overrides, as for `gen --templates`.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// With --templates: the folder is the whole chart, as for `gen --templates-only`.
+    #[arg(long, requires = "templates")]
+    templates_only: bool,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -56,7 +60,8 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         return Err(f);
     }
     let (_, plan) = args.model.plan()?;
-    let drift = compare_chart(&plan, args.templates.as_deref(), &args.chart)?;
+    let source = Source::from_flags(args.templates.as_deref(), args.templates_only);
+    let drift = compare_chart(&plan, source, &args.chart)?;
     let style = Style::for_stdout();
     print_out(&match (args.format, args.stat) {
         (Format::Json, _) => format::chart_json(&drift),

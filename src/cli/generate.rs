@@ -28,6 +28,7 @@ Examples:
   portplan gen
   portplan gen --model clusters/eu-1/portplan.yaml --out clusters/eu-1/chart
   portplan gen --templates my-templates/    # override or add templates
+  portplan gen --templates fork/ --templates-only --out deploy/   # a fork with [[ ]] holes
   portplan gen --check                      # in CI: exit 1 when chart-out/ is stale")]
 pub struct Args {
     #[command(flatten)]
@@ -39,6 +40,10 @@ pub struct Args {
     /// new files. They see the plan as `plan` (the JSON of `portplan plan --format json`).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// With --templates: write only the folder's files (it is the whole chart, e.g. a fork
+    /// with `[[ ]]` holes); the built-in templates and partials stay available to include.
+    #[arg(long, requires = "templates")]
+    templates_only: bool,
     /// Write into a non-empty folder that portplan did not create (its other files are kept).
     #[arg(long)]
     force: bool,
@@ -51,6 +56,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let lm = load_model(&args.model.model)?;
     let opts = Options {
         templates: args.templates,
+        templates_only: args.templates_only,
     };
     let generation = portplan::generate(&lm, &opts);
     eprint!("{}", generation.notices(&lm, Style::for_stderr()));

@@ -4,7 +4,7 @@ use clap::ValueEnum;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, ModelArg, print_out};
 use portplan::diag::{Failure, Style};
-use portplan::lint::{Options, format, lint};
+use portplan::lint::{Options, RenderOptions, format, lint};
 use portplan::model::load_model;
 
 /// Exit status when a finding is an error.
@@ -15,6 +15,7 @@ Examples:
   portplan lint                               # the model: collisions, tail limit, schema, ...
   portplan lint charts/ apps/                 # charts and client configs against the model
   portplan lint --chart-values live-values.yaml
+  portplan lint charts/loki --render --values prod.yaml   # also the chart as Helm renders it
   portplan lint . --format sarif > lint.sarif # for code scanning
   portplan lint . --format github             # annotations in a GitHub Actions job
   portplan lint --list-rules                  # every rule: what it reads, severity, finds
@@ -43,6 +44,16 @@ pub struct Args {
     /// Scanning threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Also render every chart among the PATHs with Helm (`helm template`, with the model's
+    /// release and namespace) and check the rendered objects, so value defaults count.
+    #[arg(long)]
+    render: bool,
+    /// With --render: a values file for `helm template` (repeatable, merged in order).
+    #[arg(long = "values", value_name = "FILE", requires = "render")]
+    values: Vec<PathBuf>,
+    /// With --render: the Helm binary (default: `helm` on PATH).
+    #[arg(long, value_name = "PATH", requires = "render")]
+    helm: Option<PathBuf>,
     /// Print every rule (what it reads, its severity, what it finds) and exit; reads no model.
     #[arg(long)]
     list_rules: bool,
@@ -76,6 +87,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         paths: args.paths,
         chart_values: args.chart_values,
         threads: args.threads.map(usize::from),
+        render: args.render.then_some(RenderOptions {
+            helm: args.helm,
+            values: args.values,
+        }),
     };
     let report = lint(&lm, &opts).map_err(in_format)?;
     let err_style = Style::for_stderr();

@@ -10,7 +10,7 @@ use super::values::{ValueDiff, compare_values};
 use crate::diag::Failure;
 use crate::output::read_tree;
 use crate::plan::Plan;
-use crate::render::render;
+use crate::render::{Source, render_from};
 use crate::yaml::parse_located;
 
 const VALUES: &str = "values.yaml";
@@ -45,7 +45,7 @@ impl ChartDrift {
 /// a values.yaml that is not YAML, a render failure.
 pub fn compare_chart(
     plan: &Plan,
-    templates: Option<&Path>,
+    templates: Source<'_>,
     chart: &Path,
 ) -> Result<ChartDrift, Failure> {
     let shown = chart.display().to_string();
@@ -55,8 +55,10 @@ pub fn compare_chart(
     if let Some(recorded) = recorded_model(&on_disk) {
         plan.model_path = recorded;
     }
-    let rendered = render(&plan, templates).map_err(|e| {
-        let at = templates.map_or(plan.model_path.clone(), |t| t.display().to_string());
+    let rendered = render_from(&plan, templates).map_err(|e| {
+        let at = templates
+            .folder()
+            .map_or(plan.model_path.clone(), |t| t.display().to_string());
         Failure::plain(&at, e)
     })?;
     let prefix = format!("{}/", plan.release);

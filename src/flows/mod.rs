@@ -1,8 +1,8 @@
 //! `portplan flows`: cross-AZ traffic per Loki component from AWS VPC Flow Logs.
 //!
 //! Data flows one way: the Plan's port map and the model's zones ([`portmap`], [`zones`])
-//! -> the record layout ([`format`]) -> streaming, parallel reading ([`input`]) of lines
-//! split without copying ([`record`]) -> one cell per record ([`attribute`]) -> merged
+//! -> the record layout ([`format`]) -> streaming, parallel reading ([`input`]; Parquet files
+//! through [`parquet`]) of lines split without copying ([`record`]) -> one cell per record ([`attribute`]) -> merged
 //! counters ([`aggregate`]) -> the [`report`] -> text, JSON, CSV ([`text`]), HTML
 //! ([`html`]), or SQL for Athena and DuckDB ([`sql`]). See docs/flows.md.
 
@@ -11,6 +11,7 @@ pub mod attribute;
 pub mod format;
 pub mod html;
 pub mod input;
+pub mod parquet;
 pub mod portmap;
 pub mod record;
 pub mod report;

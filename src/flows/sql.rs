@@ -11,6 +11,10 @@
 //!   is not counted;
 //! - cross-zone means both ends in a zone and the zones differ.
 //!
+//! Per port, the SQL gives what `--format json`'s `ports` give, with the cost of the
+//! cross-zone bytes at `--price-per-gb`; the edges, the per-day and per-month costs, the
+//! comparison and the coverage are the local command's.
+//!
 //! Not in the SQL: `--dedupe`, `--az-id`, per-file header layouts (one format for the
 //! table), and in DuckDB IPv6 zones (its `inet` extension is a download; IPv6 addresses
 //! are in no zone there). Athena matches IPv6 with Trino's `contains(cidr, ipaddress)`.
@@ -234,7 +238,10 @@ fn query(plan: &Plan, layout: &Layout, source: &str, opts: &Options, engine: Eng
          COALESCE(SUM(c.b) FILTER (WHERE c.req AND c.zc <> c.zs), 0) AS request_cross_zone_bytes,\n  \
          COUNT(c.b) FILTER (WHERE NOT c.req) AS response_records,\n  \
          COALESCE(SUM(c.b) FILTER (WHERE NOT c.req), 0) AS response_bytes,\n  \
-         COALESCE(SUM(c.b) FILTER (WHERE NOT c.req AND c.zc <> c.zs), 0) AS response_cross_zone_bytes\n\
+         COALESCE(SUM(c.b) FILTER (WHERE NOT c.req AND c.zc <> c.zs), 0) AS response_cross_zone_bytes,\n  \
+         COALESCE(SUM(c.b) FILTER (WHERE c.zc <> c.zs), 0) AS cross_zone_bytes,\n  \
+         -- billed out of one zone and into the other: twice the price per GiB\n  \
+         ROUND(COALESCE(SUM(c.b) FILTER (WHERE c.zc <> c.zs), 0) / 1073741824.0 * {price} * 2, 6) AS cost_usd\n\
          FROM ports p\nLEFT JOIN counted c ON c.port = p.port\n\
          GROUP BY p.port, p.component, p.name, p.steering\nORDER BY p.port;\n",
         sp = column(&layout.fields[layout.srcport]),
@@ -257,5 +264,6 @@ fn query(plan: &Plan, layout: &Layout, source: &str, opts: &Options, engine: Eng
         zsa = zone_case(plan, "sa", "sa4", engine),
         zda = zone_case(plan, "da", "da4", engine),
         values = values.join(",\n    "),
+        price = opts.price_per_gb,
     )
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use memchr::memmem;
 
+use super::chart::Charts;
 use crate::plan::Plan;
 
 /// One of the release's Services and the ports the model gives it.
@@ -25,6 +26,8 @@ pub struct Context {
     services: Vec<ServicePorts>,
     /// Every spelling of every Service's host name -> index into `services`.
     hosts: HashMap<String, usize>,
+    /// Which scanned folders are Loki charts.
+    pub charts: Charts,
 }
 
 impl Context {
@@ -72,6 +75,7 @@ impl Context {
             prefix,
             services,
             hosts,
+            charts: Charts::default(),
         }
     }
 

@@ -8,11 +8,13 @@
 //! [`rules`], one file per rule, and has a page under `docs/lint/`; [`rules::ALL`] lists
 //! them all once, and this module runs whatever it lists.
 
+mod chart;
 mod context;
 mod finding;
 pub mod format;
 pub mod manifest;
 mod position;
+mod render;
 mod rule;
 pub mod rules;
 mod scan;
@@ -23,6 +25,7 @@ use std::path::PathBuf;
 
 pub use context::Context;
 pub use finding::Finding;
+pub use render::RenderOptions;
 pub use rules::{RuleInfo, Target};
 pub use walk::MAX_FILE_BYTES;
 
@@ -40,6 +43,8 @@ pub struct Options {
     pub chart_values: Option<PathBuf>,
     /// Scanning threads; `None` uses every available core.
     pub threads: Option<usize>,
+    /// `--render`: also scan the charts among the PATHs as Helm renders them.
+    pub render: Option<RenderOptions>,
 }
 
 /// The result of a run.
@@ -55,6 +60,9 @@ pub struct Report {
     pub model_warnings: Vec<Diagnostic>,
     pub files_scanned: usize,
     pub binary_skipped: usize,
+    /// `--render`: each rendered template's path (as findings name it) and text, for the
+    /// snippets of the text output.
+    pub rendered: Vec<(String, String)>,
 }
 
 impl Report {
@@ -123,9 +131,23 @@ pub fn lint_resolved(
             findings.extend(o.findings);
             deferred.merge(o.deferred);
         }
+        report.errors = walked.errors;
+        if let Some(r) = &opts.render {
+            match render::render_charts(&opts.paths, r, &ctx.plan.release, &ctx.plan.namespace) {
+                Ok(files) => {
+                    for f in files {
+                        let o = scanner.scan(&f.path, f.text.as_bytes());
+                        findings.extend(o.findings);
+                        deferred.merge(o.deferred);
+                        report.files_scanned += 1;
+                        report.rendered.push((f.path, f.text));
+                    }
+                }
+                Err(e) => report.errors.extend(e),
+            }
+        }
         scanner.finish(deferred, &mut findings);
         report.notes = walked.notes;
-        report.errors = walked.errors;
         report.files_scanned = walked.files_scanned;
         report.binary_skipped = walked.binary_skipped;
     }

@@ -62,6 +62,7 @@ impl RuleInfo {
                 Reads::ReleaseNames => "any file",
                 Reads::Manifests => "charts",
                 Reads::ChartValues => "chart values",
+                Reads::Urls => "any file",
             },
         }
     }
@@ -103,11 +104,18 @@ pub enum Reads {
     /// A chart's values: `values.yaml`/`values.yml` with a `deploymentMode`, or one
     /// `portplan gen` wrote.
     ChartValues,
+    /// Any text file holding an address with a scheme (`://` or `dns+` appears in it).
+    Urls,
 }
 
 impl Reads {
     /// Every kind, in declaration order: `reads as usize` indexes it.
-    pub const ALL: [Reads; 3] = [Reads::ReleaseNames, Reads::Manifests, Reads::ChartValues];
+    pub const ALL: [Reads; 4] = [
+        Reads::ReleaseNames,
+        Reads::Manifests,
+        Reads::ChartValues,
+        Reads::Urls,
+    ];
 }
 
 /// One file as file rules read it.

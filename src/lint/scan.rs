@@ -16,6 +16,8 @@ pub struct Scanner<'c> {
     wanted: [bool; Reads::ALL.len()],
     kind: memmem::Finder<'static>,
     mode: memmem::Finder<'static>,
+    scheme: memmem::Finder<'static>,
+    dns: memmem::Finder<'static>,
 }
 
 impl<'c> Scanner<'c> {
@@ -29,6 +31,8 @@ impl<'c> Scanner<'c> {
             wanted,
             kind: memmem::Finder::new(b"kind:").into_owned(),
             mode: memmem::Finder::new(b"deploymentMode").into_owned(),
+            scheme: memmem::Finder::new(b"://").into_owned(),
+            dns: memmem::Finder::new(b"dns").into_owned(),
         }
     }
 
@@ -81,6 +85,7 @@ impl<'c> Scanner<'c> {
                     && (self.mode.find(bytes).is_some()
                         || memmem::find(&bytes[..bytes.len().min(512)], GENERATED).is_some())
             }
+            Reads::Urls => self.scheme.find(bytes).is_some() || self.dns.find(bytes).is_some(),
         }
     }
 

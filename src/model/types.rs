@@ -457,16 +457,69 @@ pub enum Route {
 
 /// One Alloy `loki.write` component.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AlloyClient {
     /// Component label and file name (`alloy/<name>.alloy`). A DNS-1035 label.
     pub name: DnsLabel,
     /// `gateway` (default) or `direct`.
     #[serde(default)]
     pub via: Option<Route>,
-    /// Tenant sent as `X-Scope-OrgID`.
+    /// Tenant sent as `X-Scope-OrgID` (Alloy's `tenant_id`).
     #[serde(default)]
     pub tenant: Option<Tenant>,
+    /// Basic auth (a proxy or a hosted Loki in front of the gateway). The password comes from
+    /// a file or an environment variable, never from the model.
+    #[serde(default)]
+    pub basic_auth: Option<BasicAuth>,
+    /// How long a push may take before it is retried (`remote_timeout`; Alloy's default 10s).
+    #[serde(default)]
+    pub timeout: Option<GoDuration>,
+    /// Batching of log lines before a push.
+    #[serde(default)]
+    pub batch: Option<AlloyBatch>,
+    /// Retries of a failed push, with exponential backoff.
+    #[serde(default)]
+    pub retry: Option<AlloyRetry>,
+}
+
+/// Basic auth for a client: a user name, and exactly one place the password comes from.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BasicAuth {
+    pub username: Username,
+    /// A file holding the password (a mounted Secret): Alloy's `password_file`.
+    #[serde(default)]
+    pub password_file: Option<SecretFile>,
+    /// An environment variable holding the password: `password = sys.env("...")`.
+    #[serde(default)]
+    pub password_env: Option<EnvVarName>,
+}
+
+/// Alloy's batching: a batch is sent when it reaches `size` or has waited `wait`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AlloyBatch {
+    /// `batch_size` (Alloy's default `1MiB`).
+    #[serde(default)]
+    pub size: Option<ByteSize>,
+    /// `batch_wait` (Alloy's default `1s`).
+    #[serde(default)]
+    pub wait: Option<GoDuration>,
+}
+
+/// Alloy's retries of a failed push.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AlloyRetry {
+    /// `min_backoff_period` (Alloy's default `500ms`).
+    #[serde(default)]
+    pub min_backoff: Option<GoDuration>,
+    /// `max_backoff_period` (Alloy's default `5m`).
+    #[serde(default)]
+    pub max_backoff: Option<GoDuration>,
+    /// `max_backoff_retries` (Alloy's default 10; 0 retries forever).
+    #[serde(default)]
+    pub max_retries: Option<Retries>,
 }
 
 /// One Grafana datasource.
@@ -484,6 +537,12 @@ pub struct GrafanaDatasource {
     /// Make this the default datasource.
     #[serde(default)]
     pub is_default: Option<bool>,
+    /// Query timeout in seconds (`jsonData.timeout`; Grafana's default is its data proxy's).
+    #[serde(default)]
+    pub timeout: Option<TimeoutSeconds>,
+    /// The most log lines a query returns (`jsonData.maxLines`). Default 1000.
+    #[serde(default)]
+    pub max_lines: Option<MaxLines>,
 }
 
 /// Container images, `repository:tag`.

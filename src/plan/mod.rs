@@ -307,6 +307,24 @@ pub struct AlloyPlan {
     pub url: String,
     pub endpoint: Endpoint,
     pub tenant: Option<String>,
+    pub basic_auth: Option<BasicAuthPlan>,
+    /// Alloy's `remote_timeout`, when the model sets it.
+    pub timeout: Option<String>,
+    /// `batch_size` and `batch_wait`, when set.
+    pub batch_size: Option<String>,
+    pub batch_wait: Option<String>,
+    /// `min_backoff_period`, `max_backoff_period` and `max_backoff_retries`, when set.
+    pub min_backoff: Option<String>,
+    pub max_backoff: Option<String>,
+    pub max_retries: Option<u32>,
+}
+
+/// Basic auth of a client: the user, and where the password is read from (exactly one).
+#[derive(Clone, Debug, Serialize)]
+pub struct BasicAuthPlan {
+    pub username: String,
+    pub password_file: Option<String>,
+    pub password_env: Option<String>,
 }
 
 /// One Grafana datasource.
@@ -319,6 +337,10 @@ pub struct DatasourcePlan {
     pub endpoint: Endpoint,
     pub tenant: Option<String>,
     pub is_default: bool,
+    /// `jsonData.timeout` in seconds, when set.
+    pub timeout: Option<u32>,
+    /// `jsonData.maxLines`.
+    pub max_lines: u32,
 }
 
 /// A network zone for flow-log analysis.

@@ -26,9 +26,11 @@ impl Templates {
     }
 
     /// Overrides built-in templates with the files of `dir` at the same relative path, and
-    /// adds the others. Symlinks are not followed, so a template folder cannot pull in files
-    /// from elsewhere; paths are checked like every output path.
-    pub fn overlay(&mut self, dir: &Path) -> Result<(), String> {
+    /// adds the others; returns the relative paths `dir` holds, sorted. Symlinks are not
+    /// followed, so a template folder cannot pull in files from elsewhere; paths are checked
+    /// like every output path.
+    pub fn overlay(&mut self, dir: &Path) -> Result<Vec<String>, String> {
+        let mut added = Vec::new();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
             let entries = std::fs::read_dir(&d)
@@ -63,10 +65,12 @@ impl Templates {
                 }
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
-                self.sources.insert(rel, text);
+                self.sources.insert(rel.clone(), text);
+                added.push(rel);
             }
         }
-        Ok(())
+        added.sort();
+        Ok(added)
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &str> {

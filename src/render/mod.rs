@@ -99,17 +99,63 @@ fn builtin() -> &'static (engine::Templates, Result<engine::Engine, String>) {
     })
 }
 
+/// Which templates a render uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// The built-in chart and client configs.
+    #[default]
+    Builtin,
+    /// The built-in set, with a folder's files replacing those at the same relative path and
+    /// adding the others (`gen --templates DIR`).
+    Overlay(&'a Path),
+    /// Only the folder's files produce output: the folder is the chart (a team's own fork,
+    /// with `[[ ]]` holes), and every built-in template, partial or not, is there to
+    /// include. The typed files (values.yaml, values.schema.json, ports.json, ports.csv) are
+    /// not written unless the folder has a template at their path
+    /// (`gen --templates DIR --templates-only`).
+    Only(&'a Path),
+}
+
+impl<'a> Source<'a> {
+    /// `--templates DIR`, with or without `--templates-only`.
+    pub fn from_flags(templates: Option<&'a Path>, only: bool) -> Self {
+        match templates {
+            None => Source::Builtin,
+            Some(dir) if only => Source::Only(dir),
+            Some(dir) => Source::Overlay(dir),
+        }
+    }
+
+    /// The template folder, if any.
+    pub fn folder(self) -> Option<&'a Path> {
+        match self {
+            Source::Builtin => None,
+            Source::Overlay(d) | Source::Only(d) => Some(d),
+        }
+    }
+}
+
 /// Renders everything `gen` writes. `templates` overlays the built-in templates.
 pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> {
+    render_from(plan, Source::from_flags(templates, false))
+}
+
+/// Renders what `gen` writes from `source`'s templates.
+pub fn render_from(plan: &Plan, source: Source<'_>) -> Result<FileSet, String> {
     let overlaid;
-    let (sources, engine) = match templates {
-        None => {
+    // With `Only`, the folder's own paths: the only templates that produce files.
+    let mut own: Option<std::collections::BTreeSet<String>> = None;
+    let (sources, engine) = match source {
+        Source::Builtin => {
             let (sources, engine) = builtin();
             (sources, engine.as_ref().map_err(Clone::clone)?)
         }
-        Some(dir) => {
+        Source::Overlay(dir) | Source::Only(dir) => {
             let mut sources = engine::Templates::builtin();
-            sources.overlay(dir)?;
+            let added = sources.overlay(dir)?;
+            if matches!(source, Source::Only(_)) {
+                own = Some(added.into_iter().collect());
+            }
             let engine = sources.compile()?;
             overlaid = (sources, engine);
             (&overlaid.0, &overlaid.1)
@@ -129,7 +175,7 @@ pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> 
     };
 
     for path in sources.paths() {
-        if path.starts_with(PARTIALS) {
+        if path.starts_with(PARTIALS) || own.as_ref().is_some_and(|o| !o.contains(path)) {
             continue;
         }
         let out_base = match path.strip_prefix("chart/") {
@@ -145,24 +191,35 @@ pub fn render(plan: &Plan, templates: Option<&Path>) -> Result<FileSet, String> 
         }
     }
 
+    // The typed files, unless a template wrote the same path (the template wins), or the
+    // template folder is the whole output.
+    let typed = own.is_none();
     let comment = header::sentence(&plan.model_path);
+    let values_path = format!("{}/values.yaml", chart.name);
+    let schema_path = format!("{}/values.schema.json", chart.name);
     let vals = values::values(plan);
     let schema = values::schema(plan, &comment);
-    let values_yaml = format!(
-        "# yaml-language-server: $schema=values.schema.json\n{}\n\n{}",
-        header::regenerate_line(&plan.model_path),
-        values::to_yaml(&vals, &schema)
-    );
-    put(format!("{}/values.yaml", chart.name), values_yaml)?;
-    files.insert(
-        &format!("{}/values.schema.json", chart.name),
-        report::to_json(&schema).into_bytes(),
-    )?;
-    files.insert(
+    if typed && files.get(&values_path).is_none() {
+        let values_yaml = format!(
+            "# yaml-language-server: $schema=values.schema.json\n{}\n\n{}",
+            header::regenerate_line(&plan.model_path),
+            values::to_yaml(&vals, &schema)
+        );
+        let text = header::add(&values_path, &values_yaml, &plan.model_path);
+        files.insert(&values_path, text.into_bytes())?;
+    }
+    let mut typed_file = |path: &str, bytes: Vec<u8>| -> Result<(), String> {
+        if typed && files.get(path).is_none() {
+            files.insert(path, bytes)?;
+        }
+        Ok(())
+    };
+    typed_file(&schema_path, report::to_json(&schema).into_bytes())?;
+    typed_file(
         "ports.json",
         report::ports::json_document(plan, &comment).into_bytes(),
     )?;
-    files.insert("ports.csv", report::ports::csv(plan).into_bytes())?;
+    typed_file("ports.csv", report::ports::csv(plan).into_bytes())?;
     Ok(files)
 }
 

@@ -23,6 +23,25 @@ fn python_with(module: &str) -> Option<PathBuf> {
     })
 }
 
+/// A synthetic log of about `bytes` (bench/flows_gen.py's mix, on the reference model's
+/// port map) in `dir`.
+fn synthetic_log(py: &Path, dir: &Path, bytes: usize) -> PathBuf {
+    let ports = dir.join("ports.json");
+    std::fs::write(&ports, stdout(&portplan(&["ports", "--format", "json"]))).unwrap();
+    let syn = dir.join("synthetic.log");
+    let g = std::process::Command::new(py)
+        .args([
+            root().join("bench/flows_gen.py").to_str().unwrap(),
+            ports.to_str().unwrap(),
+            syn.to_str().unwrap(),
+            &bytes.to_string(),
+        ])
+        .status()
+        .unwrap();
+    assert!(g.success());
+    syn
+}
+
 /// Runs a DuckDB query file and returns its rows as JSON arrays.
 fn duckdb_rows(py: &Path, sql: &Path) -> Vec<Value> {
     let o = std::process::Command::new(py)
@@ -55,19 +74,7 @@ fn duckdb_sql_matches_json() {
         return;
     };
     let d = scratch("duckdb");
-    let ports = d.join("ports.json");
-    std::fs::write(&ports, stdout(&portplan(&["ports", "--format", "json"]))).unwrap();
-    let syn = d.join("synthetic.log");
-    let g = std::process::Command::new(&py)
-        .args([
-            root().join("bench/flows_gen.py").to_str().unwrap(),
-            ports.to_str().unwrap(),
-            syn.to_str().unwrap(),
-            "2097152",
-        ])
-        .status()
-        .unwrap();
-    assert!(g.success());
+    let syn = synthetic_log(&py, &d, 2 << 20);
     let v5 =
         std::fs::read_to_string(root().join("tests/cases/flows/custom/header-v5.log")).unwrap();
     let v5_format: Vec<String> = v5
@@ -114,6 +121,18 @@ fn duckdb_sql_matches_json() {
                 .map(|x| x.as_u64().unwrap())
                 .collect();
             assert_eq!(got, want, "{path} {flags:?}: port {p}");
+            let port = v["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["port"] == p)
+                .unwrap();
+            assert_eq!(r[10], port["cross_zone_bytes"], "{path}: port {p}");
+            let (sql_cost, cost) = (r[11].as_f64().unwrap(), port["cost_usd"].as_f64().unwrap());
+            assert!(
+                (sql_cost - cost).abs() < 1e-9,
+                "{path}: port {p}: {sql_cost} vs {cost}"
+            );
             nonzero += usize::from(want[0] + want[3] > 0);
         }
         assert!(nonzero > 0, "{path}: not vacuous");
@@ -305,4 +324,98 @@ fn html_report_in_chromium() {
         assert_eq!(share, r[&key].as_f64().unwrap());
     }
     std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// A Parquet flow log (written by DuckDB as AWS delivers one: GZIP pages, v1; and Snappy
+/// with v2 pages and the DELTA encodings; and uncompressed) gives the same report as its
+/// text twin, for every handwritten log and a 1 MiB synthetic one; only the coverage's input
+/// size and header count differ (Parquet has no header line).
+#[test]
+fn parquet_gives_the_report_of_its_text_twin() {
+    let Some(py) = python_with("duckdb") else {
+        require_tool("python3 with duckdb (PyPI)", false);
+        return;
+    };
+    let d = scratch("parquet");
+    let syn = synthetic_log(&py, &d, 1 << 20);
+    let logs: Vec<PathBuf> = vec![
+        root().join("tests/cases/flows/basic/a.log"),
+        root().join("tests/cases/flows/custom/header-v5.log"),
+        root().join("tests/cases/flows/windows/rollout.log"),
+        root().join("tests/cases/flows/dedupe/two-captures.log"),
+        syn,
+    ];
+    let strip = |mut v: Value| {
+        let cov = v["coverage"].as_object_mut().unwrap();
+        cov.remove("input_bytes");
+        cov.remove("headers");
+        for f in cov["failures"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("file");
+        }
+        v
+    };
+    for (i, log) in logs.iter().enumerate() {
+        for (codec, version) in [("GZIP", "V1"), ("SNAPPY", "V2"), ("UNCOMPRESSED", "V1")] {
+            let pq = d.join(format!("{i}-{codec}-{version}.parquet"));
+            let twin = d.join(format!("{i}-twin.log"));
+            let o = std::process::Command::new(&py)
+                .args([
+                    root().join("tests/flows/to_parquet.py").to_str().unwrap(),
+                    log.to_str().unwrap(),
+                    pq.to_str().unwrap(),
+                    codec,
+                    version,
+                    twin.to_str().unwrap(),
+                ])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let text = strip(json(&[twin.to_str().unwrap()]));
+            assert!(
+                text["coverage"]["counted"].as_u64().unwrap() > 0,
+                "{}: nothing counted",
+                log.display()
+            );
+            let got = strip(json(&[pq.to_str().unwrap()]));
+            assert_eq!(got, text, "{} as {codec} {version}", log.display());
+        }
+    }
+}
+
+/// A Parquet file cut short is a failure with its name, and the run exits 1.
+#[test]
+fn a_truncated_parquet_file_is_reported() {
+    let Some(py) = python_with("duckdb") else {
+        require_tool("python3 with duckdb (PyPI)", false);
+        return;
+    };
+    let d = scratch("parquet-cut");
+    let pq = d.join("cut.parquet");
+    let o = std::process::Command::new(&py)
+        .args([
+            root().join("tests/flows/to_parquet.py").to_str().unwrap(),
+            root()
+                .join("tests/cases/flows/basic/a.log")
+                .to_str()
+                .unwrap(),
+            pq.to_str().unwrap(),
+            "GZIP",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&pq).unwrap();
+    std::fs::write(&pq, &bytes[..bytes.len() / 2]).unwrap();
+    let o = portplan(&["flows", "--format", "json", pq.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let failure = &v["coverage"]["failures"][0];
+    assert!(failure["file"].as_str().unwrap().ends_with("cut.parquet"));
+    assert!(
+        failure["error"]
+            .as_str()
+            .unwrap()
+            .contains("no Parquet footer"),
+        "{failure}"
+    );
 }

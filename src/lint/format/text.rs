@@ -9,6 +9,9 @@ use crate::model::LoadedModel;
 pub fn text(report: &Report, lm: &LoadedModel, style: Style) -> String {
     let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     sources.insert(&lm.path, Some(lm.source.clone()));
+    for (path, text) in &report.rendered {
+        sources.insert(path, Some(text.clone()));
+    }
     let mut out = String::new();
     for f in &report.findings {
         let source = sources

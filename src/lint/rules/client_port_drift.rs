@@ -7,7 +7,8 @@
 //! every batch was dropped after timeouts. Any text file can hold such an address, so this
 //! rule reads every file as text: it finds the release's Service names (short, `.ns`,
 //! `.ns.svc` or the FQDN) followed by `:<port>` and checks the port against the Plan.
-//! References without a port, and names that are not the release's Services, are left alone.
+//! An `http://` URL without a port dials 80 (`https://` 443), and is checked as such; other
+//! references without a port, and names that are not the release's Services, are left alone.
 
 use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
@@ -51,10 +52,13 @@ fn check_text(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
         let Some(service) = ctx.service_for_host(host) else {
             continue;
         };
-        let Some((port, port_start)) = port_after(bytes, end) else {
+        let scheme = scheme_before(bytes, start);
+        let Some((port, port_start)) =
+            port_after(bytes, end).or_else(|| implied_port(bytes, end, scheme))
+        else {
             continue;
         };
-        let scheme = scheme_before(bytes, start);
+        let implied = bytes.get(end) != Some(&b':');
         if let Some((_, name)) = service.ports.iter().find(|(p, _)| *p == port) {
             // Right Service, right number, wrong protocol: an http:// URL on the gRPC port
             // fails just like a stale port.
@@ -74,13 +78,20 @@ fn check_text(path: &str, text: &str, ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let at = location_of(bytes, port_start);
+        let written = if implied {
+            format!(
+                "`{scheme}{}` has no port, so it means {port}",
+                &text[start..end]
+            )
+        } else {
+            format!("`{}:{port}`", &text[start..end])
+        };
         out.push(Finding::at(
             &RULE,
             path,
             at,
             format!(
-                "`{}:{port}`: Service {} has no port {port}; the model gives it {}",
-                &text[start..end],
+                "{written}: Service {} has no port {port}; the model gives it {}",
                 service.name,
                 list_ports(service)
             ),
@@ -116,6 +127,25 @@ fn port_after(bytes: &[u8], end: usize) -> Option<(u16, usize)> {
         .parse()
         .ok()?;
     Some((u16::try_from(port).ok().filter(|p| *p > 0)?, end + 1))
+}
+
+/// The port an `http://` or `https://` URL without one dials (80, 443), and where the port
+/// would be written (right after the host). Only when the host ends the authority: a `:`
+/// there starts a port that [`port_after`] did not read (a template), which says nothing.
+fn implied_port(bytes: &[u8], end: usize, scheme: &str) -> Option<(u16, usize)> {
+    let port = match scheme {
+        "http://" => 80,
+        "https://" => 443,
+        _ => return None,
+    };
+    match bytes.get(end) {
+        None
+        | Some(
+            b'/' | b'"' | b'\'' | b'`' | b'?' | b'#' | b' ' | b'\t' | b'\r' | b'\n' | b',' | b')'
+            | b'}' | b']',
+        ) => Some((port, end)),
+        _ => None,
+    }
 }
 
 /// The URL scheme written right before the host (`http://`, `dns+`, `dns:///`), if any.
@@ -171,6 +201,10 @@ mod tests {
         assert_eq!(port_after(b"x:99999", 1), None);
         assert_eq!(port_after(b"x:{{ .p }}", 1), None);
         assert_eq!(scheme_before(b"url: http://h", 12), "http://");
+        assert_eq!(implied_port(b"http://h/x", 8, "http://"), Some((80, 8)));
+        assert_eq!(implied_port(b"https://h", 9, "https://"), Some((443, 9)));
+        assert_eq!(implied_port(b"h:{{ .p }}", 1, "http://"), None);
+        assert_eq!(implied_port(b"dns+h", 5, "dns+"), None);
     }
 
     fn findings(text: &str) -> Vec<Finding> {
@@ -193,6 +227,15 @@ mod tests {
         assert_eq!(f.len(), 1);
         let msg = &f[0].diagnostic.message;
         assert!(msg.contains("4201 is the gRPC port"), "{msg}");
+    }
+
+    #[test]
+    fn a_url_without_a_port_dials_80() {
+        let f = findings("url: http://loki-v3-gateway.loki-v3.svc.cluster.local/loki/api/v1/push");
+        assert_eq!(f.len(), 1);
+        let msg = &f[0].diagnostic.message;
+        assert!(msg.contains("has no port, so it means 80"), "{msg}");
+        assert!(findings("see loki-v3-gateway for pushes").is_empty());
     }
 
     #[test]

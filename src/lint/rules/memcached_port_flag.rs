@@ -7,7 +7,8 @@
 //! 4091 made memcached keep listening on 11211 while every client dialled 4090/4091:
 //! `connection refused` (as root, `-u 4090` even makes memcached exit: "can't find the user").
 //! The same happens whenever a memcached container declares a port other than 11211 and its
-//! arguments never pass `-p`. Checked on template source: `{{ .port }}` counts as a port.
+//! arguments never pass `-p`, and when `-p` names one port while the container declares
+//! another. Checked on template source: `{{ .port }}` counts as a port.
 
 use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
@@ -20,7 +21,7 @@ use crate::yaml::Location;
 pub static RULE: RuleInfo = RuleInfo {
     slug: "memcached-port-flag",
     severity: Severity::Error,
-    summary: "memcached gets its port with -u (the user flag), or a non-default port without -p",
+    summary: "memcached gets its port with -u (the user flag), a non-default port without -p, or -p another port than its containerPort",
     fix: "pass the port with -p (or --port): `-p {{ .port }}`",
     check: Check::Files(&MemcachedPortFlag),
 };
@@ -76,7 +77,30 @@ fn check_container(path: &str, c: &Container, ctx: &Context, out: &mut Vec<Findi
             ));
         }
     }
-    if user_as_port || args.iter().any(|(w, _)| is_port_flag(w)) {
+    if user_as_port {
+        return;
+    }
+    if let Some((flag, value, at)) = port_flag_value(&args) {
+        let declared = c.ports.iter().filter_map(|p| p.container_port.as_ref());
+        if let Some(port) = value.parse::<u16>().ok().and_then(|v| {
+            declared
+                .filter_map(|p| Some((p.as_port()?, p)))
+                .find(|(p, _)| *p != v)
+        }) {
+            out.push(Finding::at(
+                &RULE,
+                path,
+                at,
+                format!(
+                    "container `{name}` passes `{flag}` but declares containerPort {}: memcached listens on {value}, and whatever dials {} is refused",
+                    port.0, port.0
+                ),
+                format!(
+                    "pass `-p {}`, or declare containerPort {value} (and point the Service at it)",
+                    port.0
+                ),
+            ));
+        }
         return;
     }
     let cache_ports = ctx.non_default_cache_ports();
@@ -91,6 +115,24 @@ fn check_container(path: &str, c: &Container, ctx: &Context, out: &mut Vec<Findi
             ));
         }
     }
+}
+
+/// The port flag among `args` (`-p 4090`, `-p4090`, `--port 4090`, `--port=4090`): the
+/// flag as written, its value and where the flag is.
+fn port_flag_value<'a>(args: &[(&'a str, Location)]) -> Option<(String, &'a str, Location)> {
+    args.iter().enumerate().find_map(|(i, (word, at))| {
+        let value = match *word {
+            "-p" | "--port" => {
+                let v = args.get(i + 1)?.0;
+                return Some((format!("{word} {v}"), v, *at));
+            }
+            w => w.strip_prefix("--port=").or_else(|| {
+                w.strip_prefix("-p")
+                    .filter(|v| is_port_like(v) || v.starts_with("{{"))
+            })?,
+        };
+        Some(((*word).to_owned(), value, *at))
+    })
 }
 
 /// Why a declared port without `-p` is wrong, if it is.
@@ -130,14 +172,6 @@ fn is_port_like(v: &str) -> bool {
         || (v.contains("{{") && v.to_ascii_lowercase().contains("port"))
 }
 
-fn is_port_flag(w: &str) -> bool {
-    w == "-p"
-        || w == "--port"
-        || w.starts_with("--port=")
-        || w.strip_prefix("-p")
-            .is_some_and(|v| !v.is_empty() && (is_port_like(v) || v.starts_with("{{")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,9 +182,15 @@ mod tests {
         assert!(is_port_like("4090"));
         assert!(!is_port_like("memcache"));
         assert!(!is_port_like("{{ .user }}"));
-        assert!(is_port_flag("-p"));
-        assert!(is_port_flag("--port=4090"));
-        assert!(is_port_flag("-p4090"));
-        assert!(!is_port_flag("-pv"));
+        let at = Location::new(1, 1);
+        let flag = |words: &[&'static str]| {
+            let args: Vec<(&str, Location)> = words.iter().map(|w| (*w, at)).collect();
+            port_flag_value(&args).map(|(f, v, _)| (f, v))
+        };
+        assert_eq!(flag(&["-p", "4090"]), Some(("-p 4090".into(), "4090")));
+        assert_eq!(flag(&["--port=4090"]), Some(("--port=4090".into(), "4090")));
+        assert_eq!(flag(&["-p4090"]), Some(("-p4090".into(), "4090")));
+        assert_eq!(flag(&["-pv"]), None);
+        assert_eq!(flag(&["-m", "64"]), None);
     }
 }

@@ -3,6 +3,7 @@
 //! `tests/cases/lint-rules/<slug>/` its good and bad fixtures (a test checks those too).
 
 pub mod client_port_drift;
+pub mod client_unknown_service;
 pub mod memcached_port_flag;
 pub mod mode_transition;
 pub mod port_collision;
@@ -22,6 +23,7 @@ pub use super::rule::{
 pub static ALL: &[&RuleInfo] = &[
     &memcached_port_flag::RULE,
     &client_port_drift::RULE,
+    &client_unknown_service::RULE,
     &traffic_distribution_missing::RULE,
     &traffic_distribution_unsupported::RULE,
     &tail_limit_below_canaries::RULE,

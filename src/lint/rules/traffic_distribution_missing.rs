@@ -9,15 +9,18 @@
 //!
 //! Read on template source: a Service counts as setting the field when `trafficDistribution`
 //! appears in it at all, inside `{{- if }}` / `{{- with }}` or through an `include` of a
-//! helper whose `define` mentions it (looked up across every file scanned). Only Services
-//! that mention the release name or `loki` are checked, so other applications' Services in
-//! the same repository are left alone.
+//! helper whose `define` mentions it (looked up across every file scanned). Only Loki's
+//! Services are checked, so other applications' Services in the same repository are left
+//! alone: a Service is Loki's when it lives in a Loki chart (its Chart.yaml's name or its
+//! folder says so), when its name or component label is a Loki component's
+//! (`{{ .Release.Name }}-distributor`), or when it mentions the release or `loki`.
 
 use super::{Check, Deferred, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::Context;
 use crate::lint::manifest::Document;
+use crate::model::Component;
 
 pub static RULE: RuleInfo = RuleInfo {
     slug: "traffic-distribution-missing",
@@ -77,6 +80,31 @@ impl FileRule for TrafficDistributionMissing {
     }
 }
 
+/// The Loki components whose names no other application's Service is likely to end with:
+/// all but the generic `read`, `write` and `backend`.
+fn distinctive_components() -> impl Iterator<Item = &'static str> {
+    Component::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|n| !matches!(*n, "read" | "write" | "backend"))
+}
+
+/// Whether the Service is one of Loki's; see the module documentation.
+fn is_loki_service(path: &str, doc: &Document, ctx: &Context) -> bool {
+    if doc.text.contains("loki") || doc.text.contains(&ctx.plan.release) {
+        return true;
+    }
+    let named = doc
+        .name
+        .as_ref()
+        .is_some_and(|n| distinctive_components().any(|c| n.text.ends_with(&format!("-{c}"))));
+    let labelled = distinctive_components().any(|c| {
+        doc.text.contains(&format!("component: {c}\n"))
+            || doc.text.contains(&format!("component: \"{c}\""))
+    });
+    named || labelled || ctx.charts.is_loki(path)
+}
+
 /// One document's finding, if it is a Service without the field; it still depends on
 /// helpers defined in other files.
 fn pending(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
@@ -92,7 +120,7 @@ fn pending(path: &str, doc: &Document, ctx: &Context) -> Option<Pending> {
     {
         return None;
     }
-    if !doc.text.contains("loki") && !doc.text.contains(&ctx.plan.release) {
+    if !is_loki_service(path, doc, ctx) {
         return None;
     }
     let name = doc

@@ -11,6 +11,7 @@
 mod bounded;
 mod checked;
 mod cidr;
+mod client;
 mod cluster_domain;
 mod date;
 mod dns_label;
@@ -26,6 +27,9 @@ mod tenant;
 pub use bounded::{Bounded, ConnectionLimit, Count, MemoryMb, Replicas, Slot, TailLimit};
 pub use checked::{Checked, StringRule};
 pub use cidr::Cidr;
+pub use client::{
+    ByteSize, EnvVarName, GoDuration, MaxLines, Retries, SecretFile, TimeoutSeconds, Username,
+};
 pub use cluster_domain::ClusterDomain;
 pub use date::Date;
 pub use dns_label::{DnsLabel, ReleaseName};

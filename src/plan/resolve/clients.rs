@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Resolver;
 use crate::model::scalars::Tenant;
 use crate::model::*;
-use crate::plan::{Addresses, AlloyPlan, ClientsPlan, DatasourcePlan};
+use crate::plan::{Addresses, AlloyPlan, BasicAuthPlan, ClientsPlan, DatasourcePlan};
+
+/// Grafana's own default of a Loki datasource's `maxLines`.
+const DEFAULT_MAX_LINES: u32 = 1000;
 
 fn route_name(r: Route) -> &'static str {
     match r {
@@ -39,6 +42,12 @@ impl Resolver<'_> {
                 Route::Gateway => a.gateway.clone(),
                 Route::Direct => a.push.clone(),
             };
+            let basic_auth = c
+                .basic_auth
+                .as_ref()
+                .map(|b| self.basic_auth(&format!("/clients/alloy/{i}/basicAuth"), b));
+            let batch = c.batch.clone().unwrap_or_default();
+            let retry = c.retry.clone().unwrap_or_default();
             alloy.push(AlloyPlan {
                 name: c.name.to_string(),
                 label: c.name.replace('-', "_"),
@@ -46,6 +55,13 @@ impl Resolver<'_> {
                 url: format!("{}/loki/api/v1/push", endpoint.address),
                 endpoint,
                 tenant,
+                basic_auth,
+                timeout: c.timeout.as_ref().map(ToString::to_string),
+                batch_size: batch.size.as_ref().map(ToString::to_string),
+                batch_wait: batch.wait.as_ref().map(ToString::to_string),
+                min_backoff: retry.min_backoff.as_ref().map(ToString::to_string),
+                max_backoff: retry.max_backoff.as_ref().map(ToString::to_string),
+                max_retries: retry.max_retries.map(|r| r.get()),
             });
         }
         let mut grafana = Vec::new();
@@ -73,6 +89,8 @@ impl Resolver<'_> {
                 endpoint,
                 tenant,
                 is_default: d.is_default.unwrap_or(false),
+                timeout: d.timeout.map(|t| t.get()),
+                max_lines: d.max_lines.map_or(DEFAULT_MAX_LINES, |m| m.get()),
             });
         }
         if grafana.iter().filter(|d| d.is_default).count() > 1 {
@@ -82,6 +100,36 @@ impl Resolver<'_> {
             );
         }
         ClientsPlan { alloy, grafana }
+    }
+
+    /// A client's basic auth: the password from exactly one of a file or an environment
+    /// variable.
+    fn basic_auth(&mut self, ptr: &str, b: &BasicAuth) -> BasicAuthPlan {
+        match (&b.password_file, &b.password_env) {
+            (Some(_), Some(_)) => {
+                self.err_key(
+                    &format!("{ptr}/passwordEnv"),
+                    "basicAuth has both passwordFile and passwordEnv: Alloy takes one password",
+                )
+                .hint = Some("keep one of them".into());
+            }
+            (None, None) => {
+                self.err_key(
+                    &format!("{ptr}/username"),
+                    "basicAuth has no password source: the model never holds a password",
+                )
+                .hint = Some(
+                    "add `passwordFile: /path/in/the/alloy/pod` (a mounted Secret) or `passwordEnv: VAR`"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        BasicAuthPlan {
+            username: b.username.to_string(),
+            password_file: b.password_file.as_ref().map(ToString::to_string),
+            password_env: b.password_env.as_ref().map(ToString::to_string),
+        }
     }
 
     /// A client's tenant; with `authEnabled` every client needs one.
