@@ -256,7 +256,10 @@ fn a_fork_with_its_own_port_values() {
 #[test]
 fn gens_own_charts_import_back_to_the_same_plan() {
     let tmp = temp_dir("import-roundtrip");
-    for (name, model) in models() {
+    // Every example, and the model that sets every client key.
+    let mut all = models();
+    all.push(("clients", "tests/cases/clients/portplan.yaml"));
+    for (name, model) in all {
         let out_dir = tmp.path().join(name);
         let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", show(&out));

@@ -122,6 +122,44 @@ pub fn model_facts(plan: &Plan) -> Value {
             if let Some(t) = &a.tenant {
                 o.insert("tenant".into(), json!(t));
             }
+            if let Some(b) = &a.basic_auth {
+                let mut auth = Map::new();
+                auth.insert("username".into(), json!(b.username));
+                if let Some(f) = &b.password_file {
+                    auth.insert("passwordFile".into(), json!(f));
+                }
+                if let Some(e) = &b.password_env {
+                    auth.insert("passwordEnv".into(), json!(e));
+                }
+                o.insert("basicAuth".into(), Value::Object(auth));
+            }
+            if let Some(t) = &a.timeout {
+                o.insert("timeout".into(), json!(t));
+            }
+            let mut batch = Map::new();
+            for (k, v) in [("size", &a.batch_size), ("wait", &a.batch_wait)] {
+                if let Some(v) = v {
+                    batch.insert(k.into(), json!(v));
+                }
+            }
+            if !batch.is_empty() {
+                o.insert("batch".into(), Value::Object(batch));
+            }
+            let mut retry = Map::new();
+            for (k, v) in [
+                ("minBackoff", &a.min_backoff),
+                ("maxBackoff", &a.max_backoff),
+            ] {
+                if let Some(v) = v {
+                    retry.insert(k.into(), json!(v));
+                }
+            }
+            if let Some(n) = a.max_retries {
+                retry.insert("maxRetries".into(), json!(n));
+            }
+            if !retry.is_empty() {
+                o.insert("retry".into(), Value::Object(retry));
+            }
             Value::Object(o)
         })
         .collect();
@@ -137,6 +175,10 @@ pub fn model_facts(plan: &Plan) -> Value {
                 o.insert("tenant".into(), json!(t));
             }
             o.insert("isDefault".into(), json!(g.is_default));
+            if let Some(t) = g.timeout {
+                o.insert("timeout".into(), json!(t));
+            }
+            o.insert("maxLines".into(), json!(g.max_lines));
             Value::Object(o)
         })
         .collect();
