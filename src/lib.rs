@@ -11,6 +11,7 @@ pub mod flows;
 pub mod fsutil;
 pub mod generate;
 pub mod helm;
+pub mod import;
 pub mod lint;
 pub mod model;
 pub mod objdiff;

@@ -30,6 +30,7 @@ mod generate_entry;
 mod helm;
 mod hostile;
 mod hostile_inputs;
+mod import;
 mod lint;
 mod lint_render;
 mod lint_rules;

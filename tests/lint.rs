@@ -3,7 +3,7 @@
 //! are stable and SARIF validates against the official schema.
 
 use crate::common::{
-    assert_golden, lint_findings, portplan, portplan_in, root, stderr, stdout, temp_dir,
+    assert_golden, lint_findings, portplan, portplan_in, root, show, stderr, stdout, temp_dir,
 };
 
 use std::collections::BTreeSet;
@@ -337,6 +337,26 @@ fn chart_values_flag_reads_both_layouts() {
         "loki:\n  auth_enabled: false\ndeploymentMode: SingleBinary\n",
     )
     .unwrap();
+    // Every spelling the community chart accepts, `Monolithic` (its name today) included.
+    for (value, code) in [
+        ("Monolithic", 1),
+        ("\"Monolithic<->SimpleScalable\"", 1),
+        ("SimpleScalable", 0),
+        ("SimpleScalable<->Distributed", 0),
+    ] {
+        let f = dir.join("spelling.yaml");
+        std::fs::write(&f, format!("deploymentMode: {value}\n")).unwrap();
+        let out = portplan(&["lint", "--chart-values", f.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(code), "{value}: {}", show(&out));
+    }
+    // A value the chart does not accept: located, with the nearest accepted one.
+    let f = dir.join("typo.yaml");
+    std::fs::write(&f, "loki: {}\ndeploymentMode: Monolitic\n").unwrap();
+    let out = portplan(&["lint", "--chart-values", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = stderr(&out);
+    assert!(err.contains("typo.yaml:2:17: error: `deploymentMode: Monolitic` is none of the modes the chart accepts"), "{err}");
+    assert!(err.contains("did you mean `Monolithic`?"), "{err}");
     let out = portplan(&[
         "lint",
         "--chart-values",

@@ -3,6 +3,7 @@
 mod diff;
 mod flows;
 mod generate;
+mod import;
 mod lint;
 mod plan;
 mod ports;
@@ -27,6 +28,7 @@ Examples:
   portplan gen                        # chart, values, schema, client configs -> ./chart-out
   portplan gen --check                # exit 1 when ./chart-out is not what gen would write
   portplan diff --chart fork/loki     # how a chart folder differs from the generated chart
+  portplan import values.yaml         # a model from the community chart's values
   portplan ports                      # the port map of ./portplan.yaml
   portplan lint charts/ apps/         # charts and client configs against the model
   portplan ports --format csv > ports.csv
@@ -49,6 +51,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Gen(generate::Args),
+    Import(import::Args),
     Diff(diff::Args),
     Lint(lint::Args),
     Ports(ports::Args),
@@ -99,6 +102,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Gen(a) => generate::run(a),
+        Command::Import(a) => import::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Ports(a) => ports::run(a),

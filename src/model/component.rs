@@ -44,6 +44,41 @@ impl Mode {
     }
 }
 
+/// Every value of the community chart's `deploymentMode` (grafana/loki 6.x and
+/// grafana-community 7.x-18.x), with the modes it runs: one, or both of a transitional
+/// setting (the chart runs both sets of workloads while a migration hands the ring over).
+/// Lint's `mode-transition` and `portplan import` read `deploymentMode` with this table.
+const CHART_MODES: [(&str, &[Mode]); 7] = [
+    ("Monolithic", &[Mode::Monolithic]),
+    ("SingleBinary", &[Mode::Monolithic]),
+    ("SimpleScalable", &[Mode::SimpleScalable]),
+    ("Distributed", &[Mode::Distributed]),
+    (
+        "Monolithic<->SimpleScalable",
+        &[Mode::Monolithic, Mode::SimpleScalable],
+    ),
+    (
+        "SingleBinary<->SimpleScalable",
+        &[Mode::Monolithic, Mode::SimpleScalable],
+    ),
+    (
+        "SimpleScalable<->Distributed",
+        &[Mode::SimpleScalable, Mode::Distributed],
+    ),
+];
+
+impl Mode {
+    /// The modes a community chart `deploymentMode` value runs (two for a transitional one).
+    pub fn of_deployment_mode(s: &str) -> Option<&'static [Mode]> {
+        CHART_MODES.iter().find(|(n, _)| *n == s).map(|(_, m)| *m)
+    }
+
+    /// Every `deploymentMode` value the community chart accepts, in its documentation's order.
+    pub fn deployment_modes() -> impl Iterator<Item = &'static str> {
+        CHART_MODES.iter().map(|(n, _)| *n)
+    }
+}
+
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;

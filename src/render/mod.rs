@@ -2,6 +2,7 @@
 //! configs; values.yaml, values.schema.json and the port map are built from typed data.
 
 mod engine;
+pub mod facts;
 pub mod fileset;
 pub mod header;
 pub mod values;
@@ -28,6 +29,9 @@ pub struct ChartInfo {
     pub version: &'static str,
     /// Loki's version, from the image tag.
     pub app_version: String,
+    /// The model facts the chart renders in rather than reads from values, as Chart.yaml's
+    /// `portplan/model` annotation (a quoted JSON string, [`facts`]).
+    pub model_facts: String,
 }
 
 /// What the chart's templates must know of Kubernetes itself, from the one place that says
@@ -79,6 +83,7 @@ pub fn chart_info(plan: &Plan) -> ChartInfo {
         name: plan.release.clone(),
         version: "0.1.0",
         app_version: tag.to_owned(),
+        model_facts: facts::annotation(plan),
     }
 }
 

@@ -1,0 +1,347 @@
+//! `portplan import`: the community chart's values (its defaults and every `ci/*.yaml` file),
+//! a fork with its own port values, and the charts `gen` writes, imported into models that
+//! plan; what was not carried is golden-tested; bad input is a located error.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{
+    assert_golden, models, portplan, portplan_in, root, show, stderr, stdout, temp_dir,
+};
+
+/// Runs `import ARGS --out -`: the model on stdout, the report on stderr.
+fn import(args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", "-"]);
+    let out = portplan(&all);
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+/// `portplan plan --format json` of a model text, without the model's path (which names the
+/// file, not the deployment).
+fn plan_of_text(dir: &Path, name: &str, model: &str) -> Value {
+    let path = dir.join(name);
+    std::fs::write(&path, model).unwrap();
+    plan_of(&path)
+}
+
+fn plan_of(path: &Path) -> Value {
+    let out = portplan(&["plan", "--format", "json", "-m", path.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}: {}",
+        path.display(),
+        show(&out)
+    );
+    let mut v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v.as_object_mut().unwrap().remove("model_path");
+    v
+}
+
+/// The community values files: the chart's defaults, then each CI file.
+fn community_files() -> Vec<String> {
+    let mut files = vec!["tests/data/community-loki/values.yaml".to_owned()];
+    let dir = root().join("tests/data/community-loki/ci");
+    let mut ci: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            format!(
+                "tests/data/community-loki/ci/{}",
+                e.file_name().to_string_lossy()
+            )
+        })
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    ci.sort();
+    assert!(
+        ci.len() >= 8,
+        "the chart's CI values are in tests/data/community-loki/ci"
+    );
+    files.extend(ci);
+    files
+}
+
+#[test]
+fn community_values_import_into_models_that_plan() {
+    let tmp = temp_dir("import-community");
+    for file in community_files() {
+        let (code, model, report) = import(&[&file]);
+        let name = Path::new(&file)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        // Every one of them sets something the model does not say yet (exit 1), and none is
+        // bad input.
+        assert_eq!(code, 1, "{file}: {report}");
+        assert!(
+            model.starts_with("# yaml-language-server: $schema=portplan.schema.json\n"),
+            "{file}"
+        );
+        let plan = plan_of_text(tmp.path(), &format!("{name}.yaml"), &model);
+        assert!(plan["components"].as_array().is_some_and(|c| !c.is_empty()));
+        let out = portplan(&[
+            "validate",
+            tmp.path().join(format!("{name}.yaml")).to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", show(&out));
+        assert_golden(
+            &format!("import/community/{name}.model.yaml"),
+            model.as_bytes(),
+        );
+        assert_golden(
+            &format!("import/community/{name}.report.txt"),
+            report.as_bytes(),
+        );
+    }
+}
+
+#[test]
+fn community_defaults_carry_the_charts_own_choices() {
+    // The chart's defaults decide what runs where the files say nothing: the gateway Service
+    // on 80, no trafficDistribution, auth on, the caches' memory.
+    let (_, model, _) = import(&["tests/data/community-loki/ci/default-values.yaml"]);
+    for line in [
+        "servicePort: 80",
+        "trafficDistribution: \"None\"",
+        "authEnabled: true",
+        "memoryMb: 8192",
+    ] {
+        assert!(model.contains(line), "{line} missing from\n{model}");
+    }
+    // A value set to the chart's default is not a loss.
+    let (_, _, report) = import(&["tests/data/community-loki/values.yaml", "--all"]);
+    assert!(
+        report.contains("loki.server.log_level: default: equals the chart's default"),
+        "{report}"
+    );
+}
+
+#[test]
+fn files_merge_in_order_as_helm_merges_them() {
+    let tmp = temp_dir("import-merge");
+    let a = tmp.path().join("a.yaml");
+    let b = tmp.path().join("b.yaml");
+    std::fs::write(
+        &a,
+        "deploymentMode: SimpleScalable\nloki:\n  storage:\n    type: s3\n    bucketNames: {chunks: a-chunks}\nwrite:\n  replicas: 5\nread:\n  replicas: 4\n",
+    )
+    .unwrap();
+    // b overrides one key, deletes another with null, and leaves the rest.
+    std::fs::write(&b, "write:\n  replicas: 6\nread:\n  replicas: null\n").unwrap();
+    let out = portplan_in(
+        tmp.path(),
+        &[
+            "import", "a.yaml", "b.yaml", "--format", "json", "--out", "m.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let carried = report["carried"].as_array().unwrap();
+    let write = carried
+        .iter()
+        .find(|c| c["pointer"] == "/components/write/replicas")
+        .unwrap();
+    assert_eq!(write["origin"]["file"], "b.yaml");
+    assert_eq!(
+        write["origin"]["at"],
+        serde_json::json!({"line": 2, "column": 3})
+    );
+    let model = std::fs::read_to_string(tmp.path().join("m.yaml")).unwrap();
+    assert!(
+        model.contains("# from b.yaml:2:3 write.replicas\n    replicas: 6\n"),
+        "{model}"
+    );
+    // read.replicas was deleted: the chart's default (1) applies again, which is... the
+    // default's value, carried from the built-in defaults.
+    let plan = plan_of(&tmp.path().join("m.yaml"));
+    let read = plan["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "read")
+        .unwrap();
+    let write = plan["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "write")
+        .unwrap();
+    assert_eq!(write["replicas"], 6);
+    assert_ne!(read["replicas"], 4);
+    // Running it again replaces the model import wrote; a file it did not write stays.
+    let again = portplan_in(tmp.path(), &["import", "a.yaml", "--out", "m.yaml"]);
+    assert_eq!(again.status.code(), Some(0), "{}", show(&again));
+    let keep = portplan_in(tmp.path(), &["import", "a.yaml", "--out", "b.yaml"]);
+    assert_eq!(keep.status.code(), Some(2), "{}", show(&keep));
+    assert!(stderr(&keep).contains("b.yaml: error: exists and was not written by portplan import"));
+    assert_eq!(
+        std::fs::read_to_string(&b).unwrap(),
+        "write:\n  replicas: 6\nread:\n  replicas: null\n"
+    );
+}
+
+#[test]
+fn every_community_mode_spelling_imports() {
+    let tmp = temp_dir("import-modes");
+    // A transitional mode is written as the mode it moves to and listed (exit 1); the
+    // chart's default replication factor (3) differs from the Plan's for one single binary.
+    for (value, mode, code) in [
+        ("Monolithic", "monolithic", 1),
+        ("SingleBinary", "monolithic", 1),
+        ("SimpleScalable", "simple-scalable", 0),
+        ("Distributed", "distributed", 0),
+        ("\"SingleBinary<->SimpleScalable\"", "simple-scalable", 1),
+        ("\"Monolithic<->SimpleScalable\"", "simple-scalable", 1),
+        ("SimpleScalable<->Distributed", "distributed", 1),
+    ] {
+        let f = tmp.path().join("v.yaml");
+        std::fs::write(
+            &f,
+            format!("deploymentMode: {value}\nloki:\n  storage:\n    bucketNames:\n      chunks: loki-chunks\n"),
+        )
+        .unwrap();
+        let (got, model, report) = import(&[f.to_str().unwrap()]);
+        assert_eq!(got, code, "{value}: {report}");
+        assert!(
+            model.contains(&format!("mode: \"{mode}\"")),
+            "{value}: {model}"
+        );
+        plan_of_text(tmp.path(), "m.yaml", &model);
+        if value.contains("<->") {
+            assert!(
+                report.contains("deploymentMode: transitional mode:"),
+                "{report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fork_with_its_own_port_values() {
+    let tmp = temp_dir("import-fork");
+    let (code, model, report) = import(&[
+        "--chart",
+        "tests/cases/import/fork",
+        "tests/cases/import/fork/prod.yaml",
+    ]);
+    assert_eq!(code, 1, "{report}");
+    let plan = plan_of_text(tmp.path(), "fork.yaml", &model);
+    let port = |name: &str, kind: &str| {
+        plan["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()[kind]
+            .clone()
+    };
+    // prod.yaml's override of the fork's own value, and the fork's defaults.
+    assert_eq!(port("distributor", "http_port"), 3111);
+    assert_eq!(port("distributor", "grpc_port"), 9101);
+    assert_eq!(port("ingester", "http_port"), 3102);
+    assert_eq!(port("querier", "grpc_port"), 9103);
+    // Components whose ports the fork leaves alone keep the shared ones.
+    assert_eq!(port("query-frontend", "http_port"), 3100);
+    assert_eq!(plan["gateway"]["port"], 8081);
+    assert_eq!(plan["gateway"]["service_port"], 80);
+    assert_golden("import/fork/model.yaml", model.as_bytes());
+    assert_golden("import/fork/report.txt", report.as_bytes());
+}
+
+#[test]
+fn gens_own_charts_import_back_to_the_same_plan() {
+    let tmp = temp_dir("import-roundtrip");
+    // Every example, and the model that sets every client key.
+    let mut all = models();
+    all.push(("clients", "tests/cases/clients/portplan.yaml"));
+    for (name, model) in all {
+        let out_dir = tmp.path().join(name);
+        let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", show(&out));
+        let chart = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.join("Chart.yaml").is_file())
+            .unwrap();
+        let imported = tmp.path().join(format!("{name}.imported.yaml"));
+        let out = portplan(&[
+            "import",
+            "--chart",
+            chart.to_str().unwrap(),
+            chart.join("values.yaml").to_str().unwrap(),
+            "--out",
+            imported.to_str().unwrap(),
+        ]);
+        // Nothing of a generated chart is lost.
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", show(&out));
+        assert_eq!(
+            plan_of(&imported),
+            plan_of(&root().join(model)),
+            "{name}: the imported model plans differently"
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_a_located_error() {
+    let cases = [
+        (
+            "not-yaml.yaml",
+            "tests/cases/import/bad/not-yaml.yaml:2:17: error: unclosed bracket '['",
+            None,
+        ),
+        (
+            "unknown-mode.yaml",
+            "tests/cases/import/bad/unknown-mode.yaml:4:1: error: `deploymentMode: Distribted` is none of the modes the chart accepts",
+            Some("help: did you mean `Distributed`?"),
+        ),
+        (
+            "a-list.yaml",
+            "tests/cases/import/bad/a-list.yaml:1:1: error: expected a mapping of chart values",
+            None,
+        ),
+    ];
+    for (file, first, hint) in cases {
+        let path = format!("tests/cases/import/bad/{file}");
+        let (code, model, err) = import(&[&path]);
+        assert_eq!(code, 2, "{file}: {err}");
+        assert!(model.is_empty(), "{file}: nothing is written on bad input");
+        assert!(err.starts_with(first), "{file}: {err}");
+        if let Some(h) = hint {
+            assert!(err.contains(h), "{file}: {err}");
+        }
+    }
+    // Every bad file of one run is reported.
+    let (code, _, err) = import(&[
+        "tests/cases/import/bad/not-yaml.yaml",
+        "tests/cases/import/bad/a-list.yaml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not-yaml.yaml:2:17") && err.contains("a-list.yaml:1:1"),
+        "{err}"
+    );
+    let out = portplan(&["import"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+}
+
+#[test]
+fn older_chart_names_are_read_too() {
+    // tests/cases/import/v6/values.yaml spells things as older charts did.
+    let tmp = temp_dir("import-v6");
+    let (code, model, report) = import(&["tests/cases/import/v6/values.yaml"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(model.contains("# from tests/cases/import/v6/values.yaml:12:5 monitoring.lokiCanary.enabled\n  enabled: false\n"), "{model}");
+    let plan = plan_of_text(tmp.path(), "v6.yaml", &model);
+    assert_eq!(plan["mode"], "monolithic");
+    assert_eq!(plan["kube_version"], "1.34");
+    assert_eq!(plan["traffic_distribution"], "PreferSameZone");
+    assert_eq!(plan["canary"]["enabled"], false);
+    assert_eq!(plan["replication_factor"], 1);
+}
