@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod helm;
 pub mod lint;
+pub mod loki;
 pub mod model;
 pub mod output;
 pub mod plan;
