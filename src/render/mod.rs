@@ -4,6 +4,7 @@
 mod engine;
 pub mod fileset;
 pub mod header;
+pub mod loki_config;
 pub mod values;
 
 use std::path::Path;
@@ -65,6 +66,25 @@ impl KubeFacts {
 impl Default for KubeFacts {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Loki's config files as YAML text, indented for a ConfigMap's block scalar: built as data
+/// trees ([`loki_config`]) rather than in a template, so the model's settings merge into them.
+#[derive(Serialize)]
+pub struct LokiFiles {
+    /// `config.yaml`.
+    pub config: String,
+    /// The runtime config (per-tenant overrides), empty without overrides.
+    pub runtime: String,
+}
+
+impl LokiFiles {
+    pub fn new(plan: &Plan) -> Self {
+        LokiFiles {
+            config: loki_config::config(plan).to_yaml(4),
+            runtime: loki_config::runtime(plan).map_or_else(String::new, |n| n.to_yaml(4)),
+        }
     }
 }
 
@@ -162,6 +182,7 @@ pub fn render_from(plan: &Plan, source: Source<'_>) -> Result<FileSet, String> {
     base.insert("plan", plan);
     base.insert("chart", &chart);
     base.insert("kube", &KubeFacts::new());
+    base.insert("loki", &LokiFiles::new(plan));
 
     let mut files = FileSet::new();
     let mut put = |path: String, text: String| -> Result<(), String> {

@@ -21,10 +21,14 @@ mod item_size;
 mod names;
 mod port;
 mod quantity;
+mod rate;
 mod storage;
 mod tenant;
 
-pub use bounded::{Bounded, ConnectionLimit, Count, MemoryMb, Replicas, Slot, TailLimit};
+pub use bounded::{
+    Bounded, ConnectionLimit, Count, MemoryMb, QueryParallelism, Replicas, Slot, StreamLimit,
+    TailLimit,
+};
 pub use checked::{Checked, StringRule};
 pub use cidr::Cidr;
 pub use client::{
@@ -39,5 +43,6 @@ pub use item_size::ItemSize;
 pub use names::{AzId, DatasourceName, IndexPrefix, ZoneName};
 pub use port::Port;
 pub use quantity::{CpuQuantity, MemoryQuantity};
+pub use rate::RateMb;
 pub use storage::{AccountName, Bucket, Endpoint, Region};
 pub use tenant::Tenant;
