@@ -32,6 +32,7 @@ mod hostile_inputs;
 mod lint;
 mod lint_render;
 mod lint_rules;
+mod loki_config;
 mod model_errors;
 mod oracles;
 mod ports_plan;

@@ -70,6 +70,22 @@ const CASES: &[(&str, &str, &str)] = &[
         "8:21",
         "(Go units: ns, us, ms, s, m, h)",
     ),
+    (
+        "passthrough-owned-key",
+        "8:7",
+        "set it in the model: `ports` / `components.<name>.http`",
+    ),
+    ("misspelt-loki-key", "7:7", "did you mean `max_concurrent`?"),
+    (
+        "misspelt-limits-key",
+        "5:3",
+        "did you mean `ingestion_rate_mb`?",
+    ),
+    (
+        "override-wrong-type",
+        "7:25",
+        "`overrides.team-a.reject_old_samples` is a boolean in Loki's configuration",
+    ),
 ];
 
 #[test]
