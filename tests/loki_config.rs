@@ -273,3 +273,27 @@ fn every_rendered_loki_config_is_accepted_by_the_reference_with_the_model_merged
         assert!(workloads > 0, "{model}: no Loki workload checked");
     }
 }
+
+/// The canary's tenant may have its own tail limit in `overrides`: that one is what Loki
+/// applies to the canaries, so it is the one held to the canary pod count.
+#[test]
+fn the_tail_limit_checked_is_the_canary_tenants_own() {
+    let dir = temp_dir("canary-override");
+    let model = |global: u32, own: u32| {
+        format!(
+            "release: loki\nnamespace: logs\nmode: monolithic\nauthEnabled: true\nstorage: {{type: filesystem}}\nlimits:\n  max_concurrent_tail_requests: {global}\ncanary:\n  kind: Deployment\n  replicas: 3\n  tenant: canary\noverrides:\n  canary:\n    max_concurrent_tail_requests: {own}\n"
+        )
+    };
+    let path = dir.path().join("m.yaml");
+    std::fs::write(&path, model(2, 20)).unwrap();
+    let out = portplan(&["plan", "-m", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(&path, model(20, 2)).unwrap();
+    let out = portplan(&["plan", "-m", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("m.yaml:14:35: error: max_concurrent_tail_requests is 2"),
+        "{}",
+        stderr(&out)
+    );
+}

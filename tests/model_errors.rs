@@ -82,6 +82,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "did you mean `ingestion_rate_mb`?",
     ),
     (
+        "canary-override-tail-limit",
+        "14:35",
+        "set `overrides.canary.max_concurrent_tail_requests: 5`",
+    ),
+    (
         "override-wrong-type",
         "7:25",
         "`overrides.team-a.reject_old_samples` is a boolean in Loki's configuration",
