@@ -297,3 +297,56 @@ fn the_tail_limit_checked_is_the_canary_tenants_own() {
         stderr(&out)
     );
 }
+
+/// The lines under the first `key` line (at its indent) of `text`, up to the next line at that
+/// indent or less.
+fn block_under<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
+    let mut lines = text.lines().skip_while(|l| *l != key);
+    lines
+        .next()
+        .unwrap_or_else(|| panic!("no `{key}` in:\n{text}"));
+    let indent = key.len() - key.trim_start().len();
+    lines
+        .take_while(|l| l.len() - l.trim_start().len() > indent)
+        .collect()
+}
+
+/// `partials/object-store.yaml`, which a template folder includes under `storage:`, writes the
+/// same block as the built-in config (both come from one function).
+#[test]
+fn the_object_store_partial_is_the_built_in_configs_block() {
+    let dir = temp_dir("object-store-partial");
+    let templates = dir.path().join("templates/chart/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("storage.yaml"),
+        "[%- set s = plan.storage -%]\ncommon:\n      storage:\n[%- set bucket = s.chunks_bucket %]\n[%- include \"partials/object-store.yaml\" %]\nruler:\n      storage:\n[%- set bucket = s.ruler_bucket %]\n[%- include \"partials/object-store.yaml\" %]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = portplan(&[
+        "gen",
+        "-m",
+        "examples/simple-scalable.yaml",
+        "--templates",
+        dir.path().join("templates").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fork = std::fs::read_to_string(out.join("loki/templates/storage.yaml")).unwrap();
+    let built_in = std::fs::read_to_string(out.join("loki/templates/loki/config.yaml")).unwrap();
+    let common_text = block_under(&built_in, "    common:").join("\n");
+    let common = block_under(&common_text, "      storage:");
+    let ruler_text = block_under(&built_in, "    ruler:").join("\n");
+    let ruler = block_under(&ruler_text, "      storage:");
+    assert!(
+        common.iter().any(|l| l.contains("bucketnames")),
+        "{common:?}"
+    );
+    let fork_common = block_under(&fork, "common:");
+    let fork_ruler = block_under(&fork, "ruler:");
+    assert_eq!(&fork_common[1..], &common[..], "common.storage");
+    // ruler.storage has `type` first, then the same block.
+    assert_eq!(&fork_ruler[1..], &ruler[1..], "ruler.storage");
+}

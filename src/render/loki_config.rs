@@ -201,7 +201,7 @@ fn address(e: &Endpoint) -> Node {
 
 /// The object-store block for `common.storage` and `ruler.storage` (an explicit
 /// `ruler.storage` does not inherit `common.storage`).
-fn object_store(s: &StoragePlan, bucket: &str) -> Node {
+pub fn object_store(s: &StoragePlan, bucket: &str) -> Node {
     let mut n = Node::map();
     match s.kind {
         "s3" => {

@@ -77,13 +77,26 @@ pub struct LokiFiles {
     pub config: String,
     /// The runtime config (per-tenant overrides), empty without overrides.
     pub runtime: String,
+    /// Bucket -> its object-store block (`s3: ...`) at indent 8 after a newline, for
+    /// `partials/object-store.yaml` (template folders include it under `storage:`).
+    pub object_stores: std::collections::BTreeMap<String, String>,
 }
 
 impl LokiFiles {
     pub fn new(plan: &Plan) -> Self {
+        let s = &plan.storage;
+        let object_stores = [&s.chunks_bucket, &s.ruler_bucket]
+            .into_iter()
+            .flatten()
+            .map(|b| {
+                let text = loki_config::object_store(s, b).to_yaml(8);
+                (b.clone(), format!("\n{}", text.trim_end_matches('\n')))
+            })
+            .collect();
         LokiFiles {
             config: loki_config::config(plan).to_yaml(4),
             runtime: loki_config::runtime(plan).map_or_else(String::new, |n| n.to_yaml(4)),
+            object_stores,
         }
     }
 }
