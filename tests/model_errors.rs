@@ -87,6 +87,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "set `overrides.canary.max_concurrent_tail_requests: 5`",
     ),
     (
+        "otlp-client-batch",
+        "8:7",
+        "`batch` configures loki.write; this client sends OTLP",
+    ),
+    (
         "override-wrong-type",
         "7:25",
         "`overrides.team-a.reject_old_samples` is a boolean in Loki's configuration",
