@@ -40,6 +40,10 @@ impl Resolver<'_> {
     /// `overrides.team-a`). Returns its keys as written, less those the generator places.
     pub(super) fn limits_keys(&mut self, pointer: &str, shown: &str) -> Map<String, Value> {
         let raw = self.raw_map(pointer);
+        if raw.is_empty() {
+            // Nothing to check: the key table is not even parsed.
+            return raw;
+        }
         let owned = |path: &str| {
             let rest = path.strip_prefix(shown).unwrap_or(path);
             loki::owner_within("limits_config", &format!("limits_config{rest}"))
@@ -61,6 +65,9 @@ impl Resolver<'_> {
     pub(super) fn passthrough(&mut self) -> Map<String, Value> {
         let pointer = "/loki/config";
         let raw = self.raw_map(pointer);
+        if raw.is_empty() {
+            return raw;
+        }
         let problems = loki::reference().check(
             "root",
             &Value::Object(raw.clone()),
