@@ -13,6 +13,7 @@ pub mod generate;
 pub mod helm;
 pub mod import;
 pub mod lint;
+pub mod loki;
 pub mod model;
 pub mod objdiff;
 pub mod output;

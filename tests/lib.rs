@@ -34,6 +34,7 @@ mod import;
 mod lint;
 mod lint_render;
 mod lint_rules;
+mod loki_config;
 mod model_errors;
 mod oracles;
 mod ports_plan;

@@ -96,6 +96,32 @@ const CASES: &[(&str, &str, &str)] = &[
         "10:16",
         "would be 56 characters; its pods' revision label allows 52",
     ),
+    (
+        "passthrough-owned-key",
+        "8:7",
+        "set it in the model: `ports` / `components.<name>.http`",
+    ),
+    ("misspelt-loki-key", "7:7", "did you mean `max_concurrent`?"),
+    (
+        "misspelt-limits-key",
+        "5:3",
+        "did you mean `ingestion_rate_mb`?",
+    ),
+    (
+        "canary-override-tail-limit",
+        "14:35",
+        "set `overrides.canary.max_concurrent_tail_requests: 5`",
+    ),
+    (
+        "otlp-client-batch",
+        "8:7",
+        "`batch` configures loki.write; this client sends OTLP",
+    ),
+    (
+        "override-wrong-type",
+        "7:25",
+        "`overrides.team-a.reject_old_samples` is a boolean in Loki's configuration",
+    ),
 ];
 
 #[test]

@@ -174,8 +174,9 @@ pub(crate) fn read(path: &Path, what: &str) -> Result<Read, Diagnostic> {
         )
     })?;
     let text = crate::yaml::decode_utf8(&name, bytes, what)?;
-    let doc =
-        crate::yaml::parse_located(&text).map_err(|e| crate::yaml::yaml_error(&name, &text, &e))?;
+    // As Helm reads values: a key given twice keeps its last value.
+    let doc = crate::yaml::parse_located_with(&text, crate::yaml::helm_values_options())
+        .map_err(|e| crate::yaml::yaml_error(&name, &text, &e))?;
     if !(doc.value.is_object() || doc.value.is_null()) {
         return Err(layers::not_a_mapping(&name));
     }

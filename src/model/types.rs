@@ -48,6 +48,14 @@ pub struct Model {
     /// Loki `limits_config` settings, with Loki's own key names.
     #[serde(default)]
     pub limits: Option<Limits>,
+    /// Per-tenant `limits_config` overrides (tenant ID -> limits, as in `limits`), written to
+    /// Loki's runtime config file in a ConfigMap of its own, which Loki watches.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = tenants()))]
+    pub overrides: BTreeMap<Tenant, Limits>,
+    /// Loki settings beyond the typed keys.
+    #[serde(default)]
+    pub loki: Option<LokiSettings>,
     /// loki-canary, which writes and tails logs to prove the write and read paths work.
     #[serde(default)]
     pub canary: Option<CanarySettings>,
@@ -85,6 +93,23 @@ pub struct Model {
 fn az_ids() -> serde_json::Value {
     let mut g = SchemaGenerator::default();
     serde_json::to_value(AzId::json_schema(&mut g)).unwrap_or_default()
+}
+
+/// The schema of a tenant ID, for the `overrides` mapping's keys.
+fn tenants() -> serde_json::Value {
+    let mut g = SchemaGenerator::default();
+    serde_json::to_value(Tenant::json_schema(&mut g)).unwrap_or_default()
+}
+
+/// Loki settings beyond the typed keys.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LokiSettings {
+    /// Loki configuration, with Loki's own key names, merged deeply into the generated config.
+    /// Keys the Plan owns (ports, addresses, rings, storage, schema, limits) are refused with
+    /// the model key to use; unknown keys are refused against Loki's configuration reference.
+    #[serde(default)]
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The schema of a zone's name, for the `zones` mapping's keys.
@@ -383,9 +408,12 @@ pub struct MemberlistSettings {
     pub port: Option<Port>,
 }
 
-/// `limits_config` settings, named as in Loki's configuration reference.
+/// `limits_config` settings, named as in Loki's configuration reference: every key of Loki's
+/// `limits_config` is accepted. Those portplan reasons about are typed here; the rest
+/// (`other`) are checked against Loki's reference by the Plan (`crate::loki::reference`), and
+/// the schema lists them all (see [`limits_schema`]).
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(transform = limits_schema)]
 pub struct Limits {
     /// Maximum tail requests per tenant. Loki's default is 10; each loki-canary pod holds one.
     #[serde(default)]
@@ -393,6 +421,60 @@ pub struct Limits {
     /// How long logs are kept (`0s` = forever). Needs the compactor.
     #[serde(default)]
     pub retention_period: Option<Duration>,
+    /// Per-tenant ingestion rate, MB/s (Loki's default 4).
+    #[serde(default)]
+    pub ingestion_rate_mb: Option<RateMb>,
+    /// Per-tenant ingestion burst, MB (Loki's default 6).
+    #[serde(default)]
+    pub ingestion_burst_size_mb: Option<RateMb>,
+    /// Queries a query-frontend schedules at once for a tenant (Loki's default 32).
+    #[serde(default)]
+    pub max_query_parallelism: Option<QueryParallelism>,
+    /// Active streams per tenant per ingester, before replication (0: no limit).
+    #[serde(default)]
+    pub max_streams_per_user: Option<StreamLimit>,
+    /// Queries are split into intervals of this length (Loki's default `1h`).
+    #[serde(default)]
+    pub split_queries_by_interval: Option<Duration>,
+    /// The longest time range one query may cover (Loki's default `721h`).
+    #[serde(default)]
+    pub max_query_length: Option<Duration>,
+    /// Every other `limits_config` key (`otlp_config`, `reject_old_samples`, ...), as written.
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The schema of [`Limits`]: its typed keys, and every other key of Loki's `limits_config`
+/// with the type its reference gives (one exact `patternProperties` entry each, so the typed
+/// keys stay the documented ones); any other key is refused, as the Plan refuses it. Keys the
+/// Plan owns (`allow_structured_metadata`) are left out.
+fn limits_schema(schema: &mut schemars::Schema) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let typed: Vec<String> = obj
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut patterns = serde_json::Map::new();
+    if let Some(block) = crate::loki::reference().block("limits_config") {
+        for (path, kind) in block.paths() {
+            let owned =
+                crate::loki::owner_within("limits_config", &format!("limits_config.{path}"))
+                    .is_some();
+            if path.contains('.') || typed.iter().any(|t| t == path) || owned {
+                continue;
+            }
+            patterns.insert(
+                format!("^{path}$"),
+                crate::loki::reference::type_schema(kind),
+            );
+        }
+    }
+    obj.insert("patternProperties".into(), patterns.into());
+    obj.insert("additionalProperties".into(), false.into());
 }
 
 pod_settings! {
@@ -617,6 +699,11 @@ pub struct AlloyClient {
     /// Retries of a failed push, with exponential backoff.
     #[serde(default)]
     pub retry: Option<AlloyRetry>,
+    /// `loki` (default): a `loki.write` component. `otlp`: an OTLP pipeline
+    /// (`otelcol.receiver.otlp` -> `otelcol.processor.batch` -> `otelcol.exporter.otlphttp`)
+    /// that sends to Loki's OTLP endpoint, `/otlp/v1/logs`.
+    #[serde(default)]
+    pub protocol: Option<AlloyProtocol>,
 }
 
 /// Basic auth for a client: a user name, and exactly one place the password comes from.
@@ -657,6 +744,16 @@ pub struct AlloyRetry {
     /// `max_backoff_retries` (Alloy's default 10; 0 retries forever).
     #[serde(default)]
     pub max_retries: Option<Retries>,
+}
+
+/// How an Alloy client sends logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AlloyProtocol {
+    /// Loki's push API, `/loki/api/v1/push` (`loki.write`).
+    Loki,
+    /// OTLP over HTTP, `/otlp/v1/logs` (`otelcol.exporter.otlphttp`).
+    Otlp,
 }
 
 /// One Grafana datasource.

@@ -56,6 +56,13 @@ pub struct Plan {
     pub memberlist: MemberlistPlan,
     pub canary: CanaryPlan,
     pub limits: LimitsPlan,
+    /// Per-tenant `limits_config` overrides, by tenant ID (sorted).
+    pub overrides: Vec<TenantLimits>,
+    /// Where Loki reads the overrides (`runtime_config.file`); `None` without overrides.
+    pub runtime_config: Option<RuntimeConfigPlan>,
+    /// `loki.config`: Loki settings merged deeply into the generated config, as written
+    /// (checked against Loki's reference, with no key the Plan owns).
+    pub loki_config: serde_json::Map<String, serde_json::Value>,
     pub schema_config: Vec<PeriodPlan>,
     pub structured_metadata: bool,
     /// Loki's `auth_enabled` (multi-tenancy): every client carries a tenant.
@@ -228,6 +235,26 @@ pub struct CanaryPlan {
 pub struct LimitsPlan {
     pub max_concurrent_tail_requests: u32,
     pub retention_period: Option<String>,
+    /// Every other `limits` key, as written (checked against Loki's reference).
+    pub config: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One tenant's `limits_config` overrides, as written in `overrides`.
+#[derive(Clone, Debug, Serialize)]
+pub struct TenantLimits {
+    pub tenant: String,
+    pub limits: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Loki's runtime config file: the ConfigMap that holds it and where every Loki pod mounts it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuntimeConfigPlan {
+    /// The ConfigMap's name, `<release>-runtime`.
+    pub config_map: String,
+    /// The folder it is mounted at.
+    pub mount_path: String,
+    /// `runtime_config.file`: the file in that folder.
+    pub file: String,
 }
 
 /// One `schema_config` period, defaults filled.
@@ -327,14 +354,23 @@ pub struct ClientsPlan {
     pub grafana: Vec<DatasourcePlan>,
 }
 
-/// One Alloy `loki.write` client.
+/// One Alloy client: a `loki.write` component, or an OTLP pipeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct AlloyPlan {
     pub name: String,
-    /// The `loki.write` component label: the name with `-` as `_`.
+    /// The components' label: the name with `-` as `_`.
     pub label: String,
     pub via: &'static str,
+    /// `loki` or `otlp`.
+    pub protocol: &'static str,
+    /// Where logs are sent: the push API, or Loki's OTLP logs path.
     pub url: String,
+    /// `otlp` only: the OTLP exporter's base endpoint (`<address>/otlp`; the exporter adds
+    /// `/v1/logs`, so it sends to `url`).
+    pub otlp_endpoint: Option<String>,
+    /// `otlp` only: the ports Alloy's OTLP receiver listens on, for the applications that
+    /// send to it (OTLP's standard ports).
+    pub otlp_receiver: Option<OtlpReceiverPlan>,
     pub endpoint: Endpoint,
     pub tenant: Option<String>,
     pub basic_auth: Option<BasicAuthPlan>,
@@ -355,6 +391,29 @@ pub struct BasicAuthPlan {
     pub username: String,
     pub password_file: Option<String>,
     pub password_env: Option<String>,
+}
+
+/// Where an Alloy OTLP receiver listens.
+#[derive(Clone, Debug, Serialize)]
+pub struct OtlpReceiverPlan {
+    pub grpc_port: u16,
+    pub http_port: u16,
+    /// `0.0.0.0:<grpc_port>`, as the receiver's `grpc` block writes it.
+    pub grpc_endpoint: String,
+    /// `0.0.0.0:<http_port>`.
+    pub http_endpoint: String,
+}
+
+impl OtlpReceiverPlan {
+    /// A receiver on every address at these ports.
+    pub fn new(grpc_port: u16, http_port: u16) -> Self {
+        OtlpReceiverPlan {
+            grpc_port,
+            http_port,
+            grpc_endpoint: format!("0.0.0.0:{grpc_port}"),
+            http_endpoint: format!("0.0.0.0:{http_port}"),
+        }
+    }
 }
 
 /// One Grafana datasource.

@@ -19,6 +19,13 @@ pub const PER_COMPONENT_RESULTS_CACHE: u16 = 4091;
 pub const MEMCACHED_EXPORTER_PORT: u16 = 9150;
 pub const MEMBERLIST_PORT: u16 = 7946;
 pub const CANARY_PORT: u16 = 3500;
+/// OTLP's standard ports (gRPC, HTTP), where an Alloy OTLP receiver listens.
+pub const OTLP_GRPC_PORT: u16 = 4317;
+pub const OTLP_HTTP_PORT: u16 = 4318;
+/// Loki's path for OTLP logs; the OTLP exporter is given the part before `/v1/logs`.
+pub const OTLP_BASE_PATH: &str = "/otlp";
+/// Loki's push API.
+pub const PUSH_PATH: &str = "/loki/api/v1/push";
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 pub const KUBE_VERSION: (u32, u32) = (1, 31);
 /// Loki's own default for `max_concurrent_tail_requests`.

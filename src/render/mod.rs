@@ -5,6 +5,7 @@ mod engine;
 pub mod facts;
 pub mod fileset;
 pub mod header;
+pub mod loki_config;
 pub mod values;
 
 use std::path::Path;
@@ -69,6 +70,38 @@ impl KubeFacts {
 impl Default for KubeFacts {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Loki's config files as YAML text, indented for a ConfigMap's block scalar: built as data
+/// trees ([`loki_config`]) rather than in a template, so the model's settings merge into them.
+#[derive(Serialize)]
+pub struct LokiFiles {
+    /// `config.yaml`.
+    pub config: String,
+    /// The runtime config (per-tenant overrides), empty without overrides.
+    pub runtime: String,
+    /// Bucket -> its object-store block (`s3: ...`) at indent 8 after a newline, for
+    /// `partials/object-store.yaml` (template folders include it under `storage:`).
+    pub object_stores: std::collections::BTreeMap<String, String>,
+}
+
+impl LokiFiles {
+    pub fn new(plan: &Plan) -> Self {
+        let s = &plan.storage;
+        let object_stores = [&s.chunks_bucket, &s.ruler_bucket]
+            .into_iter()
+            .flatten()
+            .map(|b| {
+                let text = loki_config::object_store(s, b).to_yaml(8);
+                (b.clone(), format!("\n{}", text.trim_end_matches('\n')))
+            })
+            .collect();
+        LokiFiles {
+            config: loki_config::config(plan).to_yaml(4),
+            runtime: loki_config::runtime(plan).map_or_else(String::new, |n| n.to_yaml(4)),
+            object_stores,
+        }
     }
 }
 
@@ -167,6 +200,7 @@ pub fn render_from(plan: &Plan, source: Source<'_>) -> Result<FileSet, String> {
     base.insert("plan", plan);
     base.insert("chart", &chart);
     base.insert("kube", &KubeFacts::new());
+    base.insert("loki", &LokiFiles::new(plan));
 
     let mut files = FileSet::new();
     let mut put = |path: String, text: String| -> Result<(), String> {

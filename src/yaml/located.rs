@@ -76,7 +76,15 @@ pub fn pointer_token(key: &str) -> String {
 
 /// Parses one YAML document into a [`Located`] value.
 pub fn parse_located(text: &str) -> Result<Located, serde_saphyr::Error> {
-    let root: Spanned<Node> = serde_saphyr::from_str_with_options(text, super::options())?;
+    parse_located_with(text, super::options())
+}
+
+/// [`parse_located`] with other parsing options (Helm's duplicate-key rule for values files).
+pub fn parse_located_with(
+    text: &str,
+    options: serde_saphyr::Options,
+) -> Result<Located, serde_saphyr::Error> {
+    let root: Spanned<Node> = serde_saphyr::from_str_with_options(text, options)?;
     let mut out = Located::default();
     out.value = flatten(root, String::new(), &mut out);
     Ok(out)

@@ -8,7 +8,7 @@ pub(crate) mod located;
 
 pub use crate::diag::Location;
 pub use error::{token_at, yaml_error};
-pub use located::{Located, parse_located, pointer_token};
+pub use located::{Located, parse_located, parse_located_with, pointer_token};
 
 /// Decodes a file's bytes, or says where the first byte that is not UTF-8 is.
 pub fn decode_utf8(
@@ -40,5 +40,18 @@ pub fn options() -> serde_saphyr::Options {
             max_depth: MAX_DEPTH,
             max_documents: 1,
         },
+    }
+}
+
+/// [`options`] for a chart's values files as Helm reads them: a key given twice keeps its
+/// last value (the community chart's own `distributed-values.yaml` has one), where a model
+/// refuses it.
+pub fn helm_values_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_documents: 1,
+        },
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
     }
 }

@@ -139,3 +139,23 @@ pub fn cases(roles: &BTreeSet<String>) -> Vec<(&'static str, &'static str, bool,
     }
     c
 }
+
+/// The path of every generated Alloy client that sends through the gateway (`loki.write`'s
+/// push URL, or the OTLP exporter's `/otlp/v1/logs`): each must reach the write upstream, so
+/// the clients' URLs and the gateway's routes cannot drift apart.
+pub fn client_cases(plan: &Value) -> Vec<(&'static str, String, bool, Want)> {
+    let gateway = plan["addresses"]["gateway"]["address"].as_str().unwrap();
+    plan["clients"]["alloy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["via"] == "gateway")
+        .map(|c| {
+            let url = c["url"].as_str().unwrap();
+            let path = url
+                .strip_prefix(gateway)
+                .unwrap_or_else(|| panic!("{url} is not under the gateway's address {gateway}"));
+            ("POST", path.to_owned(), false, Want::Role("write"))
+        })
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! nginx runs the rendered config in front of the stand-ins, and every Loki API path must
 //! reach the upstream the plan names; the check is shown to catch planted routing bugs.
 
-use super::api_paths::{Want, cases};
+use super::api_paths::{Want, cases, client_cases};
 use super::network::{StandIns, bind_all, resolve_a, send};
 use super::processes::Proc;
 use super::*;
@@ -139,8 +139,12 @@ fn check_routes(
         line.repeat(1024 * 1024 / line.len()).into_bytes()
     };
     let mut failed = false;
-    for (method, path, websocket, want) in cases(&roles) {
-        let body: &[u8] = match (method, path) {
+    let all = cases(&roles)
+        .into_iter()
+        .map(|(m, p, w, want)| (m, p.to_owned(), w, want))
+        .chain(client_cases(plan));
+    for (method, path, websocket, want) in all {
+        let body: &[u8] = match (method, path.as_str()) {
             ("POST", "/loki/api/v1/push") => &push_body,
             ("POST", _) => b"{}",
             _ => b"",
@@ -150,7 +154,7 @@ fn check_routes(
         // Until nginx has the answers (see above), a request may get 502 without reaching
         // anything: such a request is sent again, from one small budget for the whole run.
         let reply = loop {
-            let r = send(addrs.gateway, method, path, websocket, body);
+            let r = send(addrs.gateway, method, &path, websocket, body);
             let reached = stand_ins.hits().len() > before;
             if r.status != 502 || reached || retry_budget.is_zero() {
                 break r;
@@ -311,6 +315,17 @@ fn the_routing_check_catches_planted_bugs() {
     );
     assert!(
         p.contains("POST /loki/api/v1/push: should reach the write upstream"),
+        "{p}"
+    );
+
+    // OTLP logs left to the read catch-all... which does not take `/otlp/`: nginx answers 404.
+    let p = plant(
+        "OTLP route dropped",
+        "location = /otlp/v1/logs {\n      proxy_pass http://write$request_uri;\n    }",
+        "",
+    );
+    assert!(
+        p.contains("POST /otlp/v1/logs: should reach the write upstream"),
         "{p}"
     );
 

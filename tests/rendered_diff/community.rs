@@ -405,3 +405,85 @@ fn rendered_without_helm_is_an_error() {
         stderr(&o)
     );
 }
+
+/// The switch as a team would make it: `portplan import` of the very values the community
+/// chart renders with (no hand-written twin), `portplan gen`, both rendered by Helm 4, and
+/// diffed. Import keeps the community's own choices it can express (the gateway Service on
+/// 80, the release's Service names where the model has them), so what is left are the
+/// breakers the switch really hits; they are golden (golden/rendered-diff/imported/), and
+/// no noise may reach the report.
+#[test]
+fn community_chart_against_its_imported_twins() {
+    let Some(helms) = helms() else { return };
+    let helm = &helms[0];
+    for (case, values) in CASES {
+        let dir = temp_dir(&format!("imported-{case}"));
+        let chart = community_chart(dir.path());
+        let mut files: Vec<PathBuf> = values.iter().map(|v| root().join(v)).collect();
+        files.push(root().join(OVERLAY));
+        std::fs::write(
+            dir.path().join("community.yaml"),
+            template(helm, &chart, &files),
+        )
+        .unwrap();
+        let model = dir.path().join("portplan.yaml");
+        let mut args: Vec<String> = vec!["import".into()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        args.extend(
+            ["--release", RELEASE, "--namespace", NAMESPACE, "--out"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        args.push(model.display().to_string());
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = portplan(&a);
+        assert_ne!(o.status.code(), Some(2), "{case}: import: {}", show(&o));
+        let generated = dir.path().join("gen");
+        let o = portplan(&[
+            "gen",
+            "-m",
+            model.to_str().unwrap(),
+            "--out",
+            generated.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{case}: gen: {}", show(&o));
+        std::fs::write(
+            dir.path().join("generated.yaml"),
+            template(helm, &generated.join(RELEASE), &[]),
+        )
+        .unwrap();
+        let diff = |extra: &[&str]| {
+            let mut a = vec![
+                "diff",
+                "--manifests",
+                "community.yaml",
+                "generated.yaml",
+                "-m",
+                model.to_str().unwrap(),
+            ];
+            a.extend(extra);
+            portplan_in(dir.path(), &a)
+        };
+        let json_out = diff(&["--format", "json"]);
+        assert_eq!(
+            json_out.status.code(),
+            Some(1),
+            "{case}: {}",
+            stderr(&json_out)
+        );
+        let json: Value = serde_json::from_slice(&json_out.stdout).unwrap();
+        assert_no_noise(case, &json);
+        let text = diff(&[]);
+        assert_golden(
+            &format!("rendered-diff/imported/{case}/breakers.txt"),
+            breakers_text(&stdout(&text)).as_bytes(),
+        );
+        assert_golden(
+            &format!("rendered-diff/imported/{case}/stat.txt"),
+            &diff(&["--stat"]).stdout,
+        );
+        if *case == "monolithic" {
+            assert_golden("rendered-diff/imported/monolithic/diff.txt", &text.stdout);
+        }
+    }
+}

@@ -18,6 +18,10 @@ pub type MemoryMb = Bounded<16, 1_048_576>;
 pub type ConnectionLimit = Bounded<1, 1_000_000>;
 /// `max_concurrent_tail_requests`.
 pub type TailLimit = Bounded<0, 100_000>;
+/// `max_query_parallelism`: queries a frontend runs at once per tenant.
+pub type QueryParallelism = Bounded<1, 1_000_000>;
+/// `max_streams_per_user` (0: no limit).
+pub type StreamLimit = Bounded<0, 1_000_000_000>;
 /// A count of pods or nodes.
 pub type Count = Bounded<0, 100_000>;
 /// A PodDisruptionBudget's `maxUnavailable`: 0 would block every voluntary eviction (node

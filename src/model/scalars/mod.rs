@@ -22,11 +22,13 @@ mod kube_names;
 mod names;
 mod port;
 mod quantity;
+mod rate;
 mod storage;
 mod tenant;
 
 pub use bounded::{
-    Bounded, ConnectionLimit, Count, MaxUnavailable, MemoryMb, Percent, Replicas, Slot, TailLimit,
+    Bounded, ConnectionLimit, Count, MaxUnavailable, MemoryMb, Percent, QueryParallelism, Replicas,
+    Slot, StreamLimit, TailLimit,
 };
 pub use checked::{Checked, StringRule};
 pub use cidr::Cidr;
@@ -46,5 +48,6 @@ pub use kube_names::{
 pub use names::{AzId, DatasourceName, IndexPrefix, ZoneName};
 pub use port::Port;
 pub use quantity::{CpuQuantity, MemoryQuantity};
+pub use rate::RateMb;
 pub use storage::{AccountName, Bucket, Endpoint, Region};
 pub use tenant::Tenant;

@@ -66,7 +66,27 @@ impl Resolver<'_> {
         let Some(pods) = canary.expected_pods else {
             return;
         };
-        let limit = limits.max_concurrent_tail_requests;
+        // The canary's tenant may have a limit of its own (`overrides`): Loki applies that.
+        let own = canary.tenant.as_ref().and_then(|t| {
+            let (_, l) = lm.model.overrides.iter().find(|(k, _)| k.as_str() == t)?;
+            let key = format!(
+                "/overrides/{}/max_concurrent_tail_requests",
+                crate::yaml::pointer_token(t)
+            );
+            Some((l.max_concurrent_tail_requests?.get(), key, t.clone()))
+        });
+        let (limit, limit_key, setting) = match &own {
+            Some((l, key, t)) => (
+                *l,
+                key.as_str(),
+                format!("overrides.{t}.max_concurrent_tail_requests"),
+            ),
+            None => (
+                limits.max_concurrent_tail_requests,
+                LIMIT_KEY,
+                "limits.max_concurrent_tail_requests".to_owned(),
+            ),
+        };
         if limit >= pods {
             return;
         }
@@ -83,10 +103,10 @@ impl Resolver<'_> {
             "{pods} loki-canary pod{} each hold one tail request",
             if pods == 1 { "" } else { "s" }
         );
-        let d = if lm.located.contains(LIMIT_KEY) {
+        let d = if lm.located.contains(limit_key) {
             Diagnostic::error(
                 &lm.path,
-                lm.located.value_location(LIMIT_KEY),
+                lm.located.value_location(limit_key),
                 format!(
                     "max_concurrent_tail_requests is {limit}, but {pods_what} ({pods} > {limit})"
                 ),
@@ -102,7 +122,7 @@ impl Resolver<'_> {
             )
         };
         self.tail_limit.push(d.with_hint(format!(
-            "set `limits.max_concurrent_tail_requests: {suggested}` ({pods} canary pods plus headroom for people tailing)"
+            "set `{setting}: {suggested}` ({pods} canary pods plus headroom for people tailing)"
         )));
     }
 }

@@ -3,9 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Resolver;
+use super::p;
 use crate::model::scalars::Tenant;
 use crate::model::*;
-use crate::plan::{Addresses, AlloyPlan, BasicAuthPlan, ClientsPlan, DatasourcePlan};
+use crate::plan::{
+    Addresses, AlloyPlan, BasicAuthPlan, ClientsPlan, DatasourcePlan, OtlpReceiverPlan,
+};
 
 /// Grafana's own default of a Loki datasource's `maxLines`.
 const DEFAULT_MAX_LINES: u32 = 1000;
@@ -48,11 +51,37 @@ impl Resolver<'_> {
                 .map(|b| self.basic_auth(&format!("/clients/alloy/{i}/basicAuth"), b));
             let batch = c.batch.clone().unwrap_or_default();
             let retry = c.retry.clone().unwrap_or_default();
+            let otlp = c.protocol == Some(AlloyProtocol::Otlp);
+            let otlp_endpoint = format!("{}{}", endpoint.address, p::OTLP_BASE_PATH);
+            if otlp {
+                // loki.write settings: the OTLP exporter has no such arguments here.
+                let set = [
+                    ("basicAuth", c.basic_auth.is_some()),
+                    ("timeout", c.timeout.is_some()),
+                    ("batch", c.batch.is_some()),
+                    ("retry", c.retry.is_some()),
+                ];
+                for (key, _) in set.iter().filter(|(_, on)| *on) {
+                    self.err_key(
+                        &format!("/clients/alloy/{i}/{key}"),
+                        format!("`{key}` configures loki.write; this client sends OTLP (`protocol: otlp`)"),
+                    )
+                    .hint = Some(format!("remove `{key}`, or use `protocol: loki`"));
+                }
+            }
             alloy.push(AlloyPlan {
                 name: c.name.to_string(),
                 label: c.name.replace('-', "_"),
                 via: route_name(via),
-                url: format!("{}/loki/api/v1/push", endpoint.address),
+                protocol: if otlp { "otlp" } else { "loki" },
+                url: if otlp {
+                    format!("{otlp_endpoint}/v1/logs")
+                } else {
+                    format!("{}{}", endpoint.address, p::PUSH_PATH)
+                },
+                otlp_endpoint: otlp.then_some(otlp_endpoint),
+                otlp_receiver: otlp
+                    .then(|| OtlpReceiverPlan::new(p::OTLP_GRPC_PORT, p::OTLP_HTTP_PORT)),
                 endpoint,
                 tenant,
                 basic_auth,

@@ -15,6 +15,7 @@ mod clients;
 mod components;
 mod gateway;
 mod identity;
+mod loki;
 mod naming;
 mod pods;
 mod ports;
@@ -195,6 +196,9 @@ impl Resolver<'_> {
         );
         let limits = self.limits(mode, &components);
         self.check_tail_limit(&canary, &limits);
+        let (overrides, runtime_config) =
+            self.overrides(m.release.as_ref(), has_compactor(mode, &components));
+        let loki_config = self.passthrough();
 
         let memberlist = MemberlistPlan {
             port: memberlist_port,
@@ -274,6 +278,9 @@ impl Resolver<'_> {
             memberlist,
             canary,
             limits,
+            overrides,
+            runtime_config,
+            loki_config,
             schema_config,
             structured_metadata,
             auth_enabled,
@@ -293,11 +300,7 @@ impl Resolver<'_> {
     /// `limits_config`: the presets, and retention only where a compactor can apply it.
     fn limits(&mut self, mode: Mode, components: &[ComponentPlan]) -> LimitsPlan {
         let limits = self.lm.model.limits.clone().unwrap_or_default();
-        let compactor =
-            crate::plan::topology::server(mode, crate::plan::topology::Role::Compaction);
-        let has_compactor =
-            compactor.is_some_and(|c| components.iter().any(|x| x.name == c.name()));
-        if limits.retention_period.is_some() && !has_compactor {
+        if limits.retention_period.is_some() && !has_compactor(mode, components) {
             // Loki would accept the config and never delete anything.
             let at = self
                 .lm
@@ -315,6 +318,7 @@ impl Resolver<'_> {
                 .max_concurrent_tail_requests
                 .map_or(p::TAIL_LIMIT, |l| l.get()),
             retention_period: limits.retention_period.map(String::from),
+            config: self.limits_keys("/limits", "limits_config"),
         }
     }
 
@@ -412,6 +416,12 @@ fn display_path(path: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Whether the mode's compaction runs (retention needs it).
+fn has_compactor(mode: Mode, components: &[ComponentPlan]) -> bool {
+    crate::plan::topology::server(mode, crate::plan::topology::Role::Compaction)
+        .is_some_and(|c| components.iter().any(|x| x.name == c.name()))
 }
 
 /// The components of a mode, as a list for messages.

@@ -149,8 +149,13 @@ impl PodKind {
     fn owned_volumes(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             PodKind::Loki => (
-                &["config", "data", "tmp"],
-                &["/etc/loki/config", "/var/loki", "/tmp"],
+                &["config", "data", "tmp", "runtime"],
+                &[
+                    "/etc/loki/config",
+                    "/var/loki",
+                    "/tmp",
+                    super::loki::RUNTIME_MOUNT,
+                ],
             ),
             PodKind::Gateway => (
                 &["config", "tmp", "entrypoint-d"],
