@@ -1,5 +1,5 @@
 //! Arbitrary bytes as a Parquet flow log: reading the footer and every row group may
-//! refuse the file, never panic (see `portplan_fuzz::targets::parquet`).
+//! refuse the file, never panic (see `portplan_fuzz::parquet`, fuzz/src/targets.rs).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portplan_fuzz::targets::parquet(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portplan_fuzz::parquet(data));
