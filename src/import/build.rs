@@ -345,6 +345,14 @@ impl Draft {
             .carried
             .keys()
             .filter_map(|k| k.strip_suffix("/autoscaling"))
+            // Only an autoscaler the model can take (it needs both bounds): else the
+            // replicas stay, and the autoscaler is refused.
+            .filter(|w| {
+                let a = self.model.pointer(&format!("{w}/autoscaling"));
+                ["minReplicas", "maxReplicas"]
+                    .iter()
+                    .all(|k| a.and_then(|a| a.get(k)).is_some())
+            })
             .map(|w| format!("{w}/replicas"))
             .filter(|r| self.carried.contains_key(r))
             .collect();
@@ -357,6 +365,35 @@ impl Draft {
                 reason: Reason::Derived,
                 detail: "the autoscaler owns the replica count".into(),
             });
+        }
+    }
+
+    /// `monitoring.serviceMonitor.enabled: false`: the chart creates no ServiceMonitor, so
+    /// its interval and labels (the community chart's defaults set some) do nothing and are
+    /// not carried.
+    pub fn disabled_service_monitors(&mut self) {
+        const SM: &str = "/monitoring/serviceMonitor";
+        if self.model.pointer(&format!("{SM}/enabled")) != Some(&Value::Bool(false)) {
+            return;
+        }
+        let pointers: Vec<String> = self
+            .carried
+            .keys()
+            .filter(|k| k.starts_with(&format!("{SM}/")) && !k.ends_with("/enabled"))
+            .cloned()
+            .collect();
+        for p in pointers {
+            remove(&mut self.model, &p);
+            let c = self.carried.remove(&p).expect("listed above");
+            if c.given {
+                self.not_carried.push(NotCarried {
+                    path: c.from,
+                    origin: c.origin,
+                    reason: Reason::Unused,
+                    detail: "monitoring.serviceMonitor.enabled is false: no ServiceMonitor uses it"
+                        .into(),
+                });
+            }
         }
     }
 

@@ -315,6 +315,7 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     rows.extend(fork.rows(mode));
     draft.apply_rows(&merged, &rows);
     draft.autoscaled_replicas();
+    draft.disabled_service_monitors();
     let before = draft.model.clone();
     build::infer_layout(&mut draft.model, mode);
     if draft.model != before {

@@ -37,7 +37,7 @@ pub enum Transform {
     /// `""` leaves it to the cluster (nothing written).
     KubeVersion,
     /// A Kubernetes value as a whole (a mapping or a list: `nodeSelector`, `tolerations`,
-    /// `affinity`...), as the model spells it too. One holding a Helm template (`{{ ... }}`,
+    /// `affinity`...), as the model spells it too; `{}` writes nothing. One holding a Helm template (`{{ ... }}`,
     /// as the community chart's default affinity does) is the chart's to render: refused.
     Whole,
     /// A HorizontalPodAutoscaler: gen's `{minReplicas, maxReplicas, target*}`, or the
@@ -289,7 +289,10 @@ pub const POD: &[Row] = &[
     with("{w}.imagePullSecrets", "{p}/imagePullSecrets", Whole),
     // The PodDisruptionBudget: the chart's older top-level name, then gen's (and the
     // chart's) under podDisruptionBudget.
-    model("{w}.maxUnavailable", "{p}/podDisruptionBudget/maxUnavailable"),
+    model(
+        "{w}.maxUnavailable",
+        "{p}/podDisruptionBudget/maxUnavailable",
+    ),
     model(
         "{w}.podDisruptionBudget.maxUnavailable",
         "{p}/podDisruptionBudget/maxUnavailable",
@@ -386,7 +389,11 @@ pub fn rows(mode: Mode) -> Vec<Expanded> {
     for &c in mode.components() {
         out.extend(PER_COMPONENT.iter().map(|r| expand(r, Some(c))));
         let p = format!("/components/{}", c.name());
-        out.extend(POD.iter().chain(AUTOSCALED).map(|r| workload(r, c.values_key(), &p)));
+        out.extend(
+            POD.iter()
+                .chain(AUTOSCALED)
+                .map(|r| workload(r, c.values_key(), &p)),
+        );
     }
     for (w, p) in WORKLOADS {
         out.extend(POD.iter().map(|r| workload(r, w, p)));
@@ -453,7 +460,11 @@ pub fn apply(t: Transform, v: &Value) -> Result<Option<Value>, String> {
             _ => return Err(format!("expected a whole number of megabytes, found {v}")),
         },
         Transform::SchemaPeriods => schema_periods(v)?,
-        Transform::Whole if v.is_null() => return Ok(None),
+        // `{}` is Kubernetes' "none" as much as no value is (and, for a securityContext,
+        // nothing merged over the default).
+        Transform::Whole if v.is_null() || v.as_object().is_some_and(|m| m.is_empty()) => {
+            return Ok(None);
+        }
         Transform::Whole if templated(v) => {
             return Err("a Helm template (`{{ ... }}`) the chart renders: not modelled".into());
         }

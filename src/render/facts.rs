@@ -49,7 +49,11 @@ pub fn model_facts(plan: &Plan) -> Value {
     }
     // Zone-aware ingesters: values.yaml has one `ingester` key either way.
     if plan.zone_aware
-        && let Some(ingester) = plan.mode.components().iter().find(|c| c.name() == "ingester")
+        && let Some(ingester) = plan
+            .mode
+            .components()
+            .iter()
+            .find(|c| c.name() == "ingester")
     {
         let entry = components
             .entry(ingester.name().to_owned())
