@@ -256,9 +256,11 @@ fn a_fork_with_its_own_port_values() {
 #[test]
 fn gens_own_charts_import_back_to_the_same_plan() {
     let tmp = temp_dir("import-roundtrip");
-    // Every example, and the model that sets every client key.
+    // Every example, the model that sets every client key, and one with pod settings on
+    // every kind of workload.
     let mut all = models();
     all.push(("clients", "tests/cases/clients/portplan.yaml"));
+    all.push(("pods", "tests/cases/import/pods/portplan.yaml"));
     for (name, model) in all {
         let out_dir = tmp.path().join(name);
         let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);

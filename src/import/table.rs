@@ -588,6 +588,31 @@ mod tests {
         assert_eq!(ok(MonolithicReplicas, json!(3)), Some(json!(3)));
         assert_eq!(ok(KubeVersion, json!("v1.34.2")), Some(json!("1.34")));
         assert_eq!(ok(KubeVersion, json!("")), None);
+        assert_eq!(ok(Whole, json!({})), None);
+        assert_eq!(ok(Whole, json!([])), Some(json!([])));
+        assert_eq!(
+            ok(Whole, json!({"pool": "loki"})),
+            Some(json!({"pool": "loki"}))
+        );
+        assert!(apply(Whole, &json!({"a": [{"b": "{{ .Release.Name }}"}]})).is_err());
+        assert_eq!(
+            ok(Autoscaling, json!({"enabled": false, "minReplicas": 2})),
+            None
+        );
+        assert_eq!(
+            ok(
+                Autoscaling,
+                json!({"enabled": true, "minReplicas": 2, "maxReplicas": 4, "targetMemoryUtilizationPercentage": null, "customMetrics": [], "behavior": {"enabled": false}})
+            ),
+            Some(json!({"minReplicas": 2, "maxReplicas": 4}))
+        );
+        assert!(
+            apply(
+                Autoscaling,
+                &json!({"enabled": true, "customMetrics": [{"type": "Pods"}]})
+            )
+            .is_err()
+        );
         let periods = json!([{"from": "2024-04-01", "store": "tsdb", "object_store": "s3", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]);
         assert_eq!(
             ok(SchemaPeriods, periods),
