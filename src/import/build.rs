@@ -51,7 +51,13 @@ impl Draft {
             self.consumed.extend(leaves.iter().cloned());
             // A mapping where the row expects one value is the chart's business (or a
             // shape the row does not know): its leaves are classified like any other.
-            if value.is_object() && !matches!(row.to, Target::Derived(_)) {
+            if value.is_object()
+                && !matches!(
+                    row.to,
+                    Target::Derived(_)
+                        | Target::Model(_, table::Transform::Whole | table::Transform::Autoscaling)
+                )
+            {
                 for l in &leaves {
                     self.consumed.remove(l);
                 }
@@ -331,6 +337,66 @@ impl Draft {
         plan
     }
 
+    /// A workload with an autoscaler: the HPA owns its replica count, and the chart ignores
+    /// `replicas` (gen writes it all the same, the community chart has its default): it is
+    /// not carried (the model refuses both) and nothing is lost.
+    pub fn autoscaled_replicas(&mut self) {
+        let pointers: Vec<String> = self
+            .carried
+            .keys()
+            .filter_map(|k| k.strip_suffix("/autoscaling"))
+            // Only an autoscaler the model can take (it needs both bounds): else the
+            // replicas stay, and the autoscaler is refused.
+            .filter(|w| {
+                let a = self.model.pointer(&format!("{w}/autoscaling"));
+                ["minReplicas", "maxReplicas"]
+                    .iter()
+                    .all(|k| a.and_then(|a| a.get(k)).is_some())
+            })
+            .map(|w| format!("{w}/replicas"))
+            .filter(|r| self.carried.contains_key(r))
+            .collect();
+        for r in pointers {
+            remove(&mut self.model, &r);
+            let c = self.carried.remove(&r).expect("filtered on it");
+            self.not_carried.push(NotCarried {
+                path: c.from,
+                origin: c.origin,
+                reason: Reason::Derived,
+                detail: "the autoscaler owns the replica count".into(),
+            });
+        }
+    }
+
+    /// `monitoring.serviceMonitor.enabled: false`: the chart creates no ServiceMonitor, so
+    /// its interval and labels (the community chart's defaults set some) do nothing and are
+    /// not carried.
+    pub fn disabled_service_monitors(&mut self) {
+        const SM: &str = "/monitoring/serviceMonitor";
+        if self.model.pointer(&format!("{SM}/enabled")) != Some(&Value::Bool(false)) {
+            return;
+        }
+        let pointers: Vec<String> = self
+            .carried
+            .keys()
+            .filter(|k| k.starts_with(&format!("{SM}/")) && !k.ends_with("/enabled"))
+            .cloned()
+            .collect();
+        for p in pointers {
+            remove(&mut self.model, &p);
+            let c = self.carried.remove(&p).expect("listed above");
+            if c.given {
+                self.not_carried.push(NotCarried {
+                    path: c.from,
+                    origin: c.origin,
+                    reason: Reason::Unused,
+                    detail: "monitoring.serviceMonitor.enabled is false: no ServiceMonitor uses it"
+                        .into(),
+                });
+            }
+        }
+    }
+
     /// Checks each derived row against the Plan.
     pub fn check_derived(&mut self, plan: &Value) {
         for (row, value, origin) in std::mem::take(&mut self.derived) {
@@ -417,8 +483,15 @@ pub fn infer_layout(model: &mut Value, mode: Mode) {
     set(model, "/ports", layout);
 }
 
-/// The path of every leaf a draft did not read, with what it is.
-pub fn classify(merged: &Merged, consumed: &BTreeSet<Path>, mode: Mode) -> Vec<NotCarried> {
+/// The path of every leaf a draft did not read, with what it is. `regenerated`: for
+/// generated values, the values gen writes for the imported model (a leaf equal to its
+/// value there is the Plan's, not lost).
+pub fn classify(
+    merged: &Merged,
+    consumed: &BTreeSet<Path>,
+    mode: Mode,
+    regenerated: Option<&Value>,
+) -> Vec<NotCarried> {
     let other_components: Vec<&str> = crate::model::Component::ALL
         .iter()
         .filter(|c| !mode.components().contains(c))
@@ -444,6 +517,17 @@ pub fn classify(merged: &Merged, consumed: &BTreeSet<Path>, mode: Mode) -> Vec<N
             (
                 Reason::Derived,
                 "the Plan computes it from the release, namespace, mode and ports".to_owned(),
+            )
+        } else if regenerated.is_some_and(|r| {
+            let pointer: String = path
+                .iter()
+                .map(|k| format!("/{}", crate::yaml::pointer_token(k)))
+                .collect();
+            r.pointer(&pointer) == Some(&leaf.value)
+        }) {
+            (
+                Reason::Derived,
+                "gen writes the same value for the imported model".to_owned(),
             )
         } else {
             (Reason::NotModelled, String::new())

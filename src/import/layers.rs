@@ -32,14 +32,48 @@ impl fmt::Display for Origin {
 /// A value path, one key per level (keys may hold dots: annotation names do).
 pub type Path = Vec<String>;
 
-/// A path as people write it: `loki.server.http_listen_port`.
+/// A path as people write it: `loki.server.http_listen_port`; a key holding dots is quoted,
+/// as [`path_of`] reads it.
 pub fn dotted(path: &[String]) -> String {
-    path.join(".")
+    path.iter()
+        .map(|k| {
+            if k.contains('.') {
+                format!("\"{k}\"")
+            } else {
+                k.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
-/// A dotted path as a [`Path`].
+/// A dotted path as a [`Path`]; a key holding dots is written in double quotes
+/// (`serviceAccount.annotations."eks.amazonaws.com/role-arn"`).
 pub fn path_of(dotted: &str) -> Path {
-    dotted.split('.').map(str::to_owned).collect()
+    let mut out = Vec::new();
+    let mut rest = dotted;
+    loop {
+        if let Some(quoted) = rest.strip_prefix('"')
+            && let Some(end) = quoted.find('"')
+        {
+            out.push(quoted[..end].to_owned());
+            match quoted[end + 1..].strip_prefix('.') {
+                Some(r) => rest = r,
+                None => return out,
+            }
+            continue;
+        }
+        match rest.split_once('.') {
+            Some((k, r)) => {
+                out.push(k.to_owned());
+                rest = r;
+            }
+            None => {
+                out.push(rest.to_owned());
+                return out;
+            }
+        }
+    }
 }
 
 /// One leaf of the merged values.
@@ -218,5 +252,9 @@ mod tests {
         let m = merged(&["x: 1\n", "x:\n  w: 2\n", "z: {q: 1}\n", "z: 3\n"]);
         assert_eq!(m.get(&path_of("x")).unwrap().0, serde_json::json!({"w": 2}));
         assert_eq!(m.get(&path_of("z")).unwrap().0, serde_json::json!(3));
+        assert_eq!(
+            path_of(r#"a."b.c/d".e"#),
+            vec!["a".to_owned(), "b.c/d".into(), "e".into()]
+        );
     }
 }

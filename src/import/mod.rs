@@ -245,7 +245,12 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     let mut merged = Merged::default();
     let base = match (&chart_values, opts.chart.is_some(), generated) {
         (Some(r), _, _) => {
-            merged.layer(&r.name, &r.doc, false);
+            // A generated chart's values are no defaults: they are the values of the model
+            // it was generated from, every one of which import must carry or account for
+            // (as defaults, importing the chart's own values.yaml would say every value
+            // "equals the chart's default", and a value import cannot carry would be lost
+            // without a word).
+            merged.layer(&r.name, &r.doc, generated::is_generated(&r.text));
             Some(r.name.clone())
         }
         (None, false, false) => {
@@ -310,6 +315,8 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     let mut rows = table::rows(mode);
     rows.extend(fork.rows(mode));
     draft.apply_rows(&merged, &rows);
+    draft.autoscaled_replicas();
+    draft.disabled_service_monitors();
     let before = draft.model.clone();
     build::infer_layout(&mut draft.model, mode);
     if draft.model != before {
@@ -387,24 +394,10 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     let plan_json = draft.minimise(plan_json);
     let _ = plan_json;
 
-    let mut listed = build::classify(&merged, &draft.consumed, mode);
-    if generated {
-        // What gen writes for the imported model, compared leaf by leaf with the given
-        // generated values: equal ones are the Plan's (derived), not lost.
-        let regenerated = crate::render::values::values(&plan);
-        for n in &mut listed {
-            if n.reason == Reason::NotModelled
-                && regenerated.pointer(&to_pointer(&n.path)).is_some_and(|v| {
-                    merged
-                        .leaf(&path_of(&n.path))
-                        .is_some_and(|l| &l.value == v)
-                })
-            {
-                n.reason = Reason::Derived;
-                n.detail = "gen writes the same value for the imported model".into();
-            }
-        }
-    }
+    // For generated values: what gen writes for the imported model, compared leaf by leaf
+    // with them: equal ones are the Plan's (derived), not lost.
+    let regenerated = generated.then(|| crate::render::values::values(&plan));
+    let listed = build::classify(&merged, &draft.consumed, mode, regenerated.as_ref());
     let mut not_carried = draft.not_carried;
     not_carried.retain(|n| n.reason != Reason::Superseded || is_given(&merged, &n.path));
     not_carried.retain(|n| n.reason != Reason::Derived || is_given(&merged, &n.path));
@@ -427,13 +420,6 @@ fn is_given(merged: &Merged, dotted: &str) -> bool {
         || merged
             .get(&path_of(dotted))
             .is_some_and(|(_, ls)| ls.iter().any(|p| merged.leaf(p).is_some_and(|l| l.given)))
-}
-
-fn to_pointer(dotted: &str) -> String {
-    dotted
-        .split('.')
-        .map(|k| format!("/{}", crate::yaml::pointer_token(k)))
-        .collect()
 }
 
 /// The mode: `deploymentMode`, else the generated chart's facts or layout.

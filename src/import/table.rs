@@ -36,6 +36,14 @@ pub enum Transform {
     /// `kubeVersionOverride` (`v1.34.2`, `1.34`) as the model's `kubeVersion` (`"1.34"`);
     /// `""` leaves it to the cluster (nothing written).
     KubeVersion,
+    /// A Kubernetes value as a whole (a mapping or a list: `nodeSelector`, `tolerations`,
+    /// `affinity`...), as the model spells it too; `{}` writes nothing. One holding a Helm template (`{{ ... }}`,
+    /// as the community chart's default affinity does) is the chart's to render: refused.
+    Whole,
+    /// A HorizontalPodAutoscaler: gen's `{minReplicas, maxReplicas, target*}`, or the
+    /// community chart's with `enabled` (`false`: nothing written); custom metrics and
+    /// `behavior` are not modelled yet.
+    Autoscaling,
 }
 
 /// Where a row's value goes.
@@ -212,7 +220,88 @@ pub const GLOBAL: &[Row] = &[
     model("images.memcachedExporter", "/images/memcachedExporter"),
     model("images.canary", "/images/canary"),
     model("canary.replicas", "/canary/replicas"),
+    // The cloud identity of the Loki pods' ServiceAccount (gen's values and the chart's).
+    model(
+        r#"serviceAccount.annotations."eks.amazonaws.com/role-arn""#,
+        "/storage/identity/awsRoleArn",
+    ),
+    model(
+        r#"serviceAccount.annotations."iam.gke.io/gcp-service-account""#,
+        "/storage/identity/gcpServiceAccount",
+    ),
+    model(
+        r#"serviceAccount.annotations."azure.workload.identity/client-id""#,
+        "/storage/identity/azureClientId",
+    ),
+    // prometheus-operator ServiceMonitors (the same names in gen's values and the chart's).
+    model(
+        "monitoring.serviceMonitor.enabled",
+        "/monitoring/serviceMonitor/enabled",
+    ),
+    model(
+        "monitoring.serviceMonitor.interval",
+        "/monitoring/serviceMonitor/interval",
+    ),
+    model(
+        "monitoring.serviceMonitor.scrapeTimeout",
+        "/monitoring/serviceMonitor/scrapeTimeout",
+    ),
+    with(
+        "monitoring.serviceMonitor.labels",
+        "/monitoring/serviceMonitor/labels",
+        Whole,
+    ),
 ];
+
+/// The workloads besides the Loki components that take pod settings ([`POD`]) and a
+/// PodDisruptionBudget: values key -> model pointer.
+pub const WORKLOADS: &[(&str, &str)] = &[
+    ("gateway", "/gateway"),
+    ("chunksCache", "/caches/chunks"),
+    ("resultsCache", "/caches/results"),
+    // gen's values, the community chart's.
+    ("canary", "/canary"),
+    ("lokiCanary", "/canary"),
+];
+
+/// Rows of every workload's pod settings (`{w}`: a component or one of [`WORKLOADS`]); the
+/// same names in gen's values and the community chart's, but for the container's
+/// securityContext (`containerSecurityContext` in the chart's).
+pub const POD: &[Row] = &[
+    with("{w}.nodeSelector", "{p}/nodeSelector", Whole),
+    with("{w}.tolerations", "{p}/tolerations", Whole),
+    with("{w}.affinity", "{p}/affinity", Whole),
+    with(
+        "{w}.topologySpreadConstraints",
+        "{p}/topologySpreadConstraints",
+        Whole,
+    ),
+    model("{w}.priorityClassName", "{p}/priorityClassName"),
+    with("{w}.podSecurityContext", "{p}/podSecurityContext", Whole),
+    with("{w}.securityContext", "{p}/securityContext", Whole),
+    with("{w}.containerSecurityContext", "{p}/securityContext", Whole),
+    with("{w}.extraArgs", "{p}/extraArgs", Whole),
+    with("{w}.extraEnv", "{p}/extraEnv", Whole),
+    with("{w}.extraVolumes", "{p}/extraVolumes", Whole),
+    with("{w}.extraVolumeMounts", "{p}/extraVolumeMounts", Whole),
+    with("{w}.podAnnotations", "{p}/podAnnotations", Whole),
+    with("{w}.podLabels", "{p}/podLabels", Whole),
+    with("{w}.imagePullSecrets", "{p}/imagePullSecrets", Whole),
+    // The PodDisruptionBudget: the chart's older top-level name, then gen's (and the
+    // chart's) under podDisruptionBudget.
+    model(
+        "{w}.maxUnavailable",
+        "{p}/podDisruptionBudget/maxUnavailable",
+    ),
+    model(
+        "{w}.podDisruptionBudget.maxUnavailable",
+        "{p}/podDisruptionBudget/maxUnavailable",
+    ),
+];
+
+/// Rows of the workloads that may have a HorizontalPodAutoscaler (components and the
+/// gateway).
+pub const AUTOSCALED: &[Row] = &[with("{w}.autoscaling", "{p}/autoscaling", Autoscaling)];
 
 /// Rows for each component the mode runs (`{c}`).
 pub const PER_COMPONENT: &[Row] = &[
@@ -252,6 +341,22 @@ pub const PER_COMPONENT: &[Row] = &[
     // gen's values.yaml.
     model("{c}.ports.http", "/components/{c}/http"),
     model("{c}.ports.grpc", "/components/{c}/grpc"),
+    // StatefulSets' volumes (gen's values, and the chart's for the components it gives one
+    // volume).
+    with(
+        "{c}.persistence.size",
+        "/components/{c}/persistence/size",
+        Quantity,
+    ),
+    model(
+        "{c}.persistence.storageClass",
+        "/components/{c}/persistence/storageClass",
+    ),
+    // The chart's zone-aware ingesters (gen records them in Chart.yaml's facts).
+    model(
+        "{c}.zoneAwareReplication.enabled",
+        "/components/{c}/zoneAware",
+    ),
 ];
 
 /// Value paths (prefixes) whose content the Plan computes from the model: addresses and
@@ -283,8 +388,34 @@ pub fn rows(mode: Mode) -> Vec<Expanded> {
     let mut out: Vec<Expanded> = GLOBAL.iter().map(|r| expand(r, None)).collect();
     for &c in mode.components() {
         out.extend(PER_COMPONENT.iter().map(|r| expand(r, Some(c))));
+        let p = format!("/components/{}", c.name());
+        out.extend(
+            POD.iter()
+                .chain(AUTOSCALED)
+                .map(|r| workload(r, c.values_key(), &p)),
+        );
+    }
+    for (w, p) in WORKLOADS {
+        out.extend(POD.iter().map(|r| workload(r, w, p)));
+        if *w == "gateway" {
+            out.extend(AUTOSCALED.iter().map(|r| workload(r, w, p)));
+        }
     }
     out
+}
+
+/// A [`POD`] or [`AUTOSCALED`] row for one workload (`{w}` its values key, `{p}` its
+/// model pointer).
+fn workload(row: &Row, w: &str, p: &str) -> Expanded {
+    let Target::Model(to, t) = row.to else {
+        unreachable!("pod rows name model keys")
+    };
+    Expanded {
+        from: row.from.replace("{w}", w),
+        to: Target::Model(to, t),
+        pointer: to.replace("{p}", p),
+        via: None,
+    }
 }
 
 fn expand(row: &Row, c: Option<Component>) -> Expanded {
@@ -329,6 +460,16 @@ pub fn apply(t: Transform, v: &Value) -> Result<Option<Value>, String> {
             _ => return Err(format!("expected a whole number of megabytes, found {v}")),
         },
         Transform::SchemaPeriods => schema_periods(v)?,
+        // `{}` is Kubernetes' "none" as much as no value is (and, for a securityContext,
+        // nothing merged over the default).
+        Transform::Whole if v.is_null() || v.as_object().is_some_and(|m| m.is_empty()) => {
+            return Ok(None);
+        }
+        Transform::Whole if templated(v) => {
+            return Err("a Helm template (`{{ ... }}`) the chart renders: not modelled".into());
+        }
+        Transform::Whole => v.clone(),
+        Transform::Autoscaling => return autoscaling(v),
         Transform::KubeVersion if unset => return Ok(None),
         Transform::KubeVersion => {
             let s = v
@@ -342,6 +483,44 @@ pub fn apply(t: Transform, v: &Value) -> Result<Option<Value>, String> {
             }
         }
     }))
+}
+
+/// Whether a value holds a Helm template anywhere.
+fn templated(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains("{{"),
+        Value::Array(a) => a.iter().any(templated),
+        Value::Object(m) => m.values().any(templated),
+        _ => false,
+    }
+}
+
+/// An autoscaler, gen's or the community chart's (see [`Transform::Autoscaling`]).
+fn autoscaling(v: &Value) -> Result<Option<Value>, String> {
+    let m = v
+        .as_object()
+        .ok_or_else(|| format!("expected a mapping, found {v}"))?;
+    if m.get("enabled") == Some(&Value::Bool(false)) {
+        return Ok(None);
+    }
+    let mut out = serde_json::Map::new();
+    for (k, val) in m {
+        match k.as_str() {
+            "enabled" if val == &Value::Bool(true) => {}
+            "minReplicas"
+            | "maxReplicas"
+            | "targetCPUUtilizationPercentage"
+            | "targetMemoryUtilizationPercentage" => {
+                if !val.is_null() {
+                    out.insert(k.clone(), val.clone());
+                }
+            }
+            "customMetrics" if val.as_array().is_some_and(Vec::is_empty) => {}
+            "behavior" if val.get("enabled") != Some(&Value::Bool(true)) => {}
+            other => return Err(format!("`{other}: {val}` is not modelled yet")),
+        }
+    }
+    Ok(Some(Value::Object(out)))
 }
 
 /// The chart's schema periods (`from`, `store`, `object_store`, `schema`, `index.prefix`,
@@ -409,6 +588,31 @@ mod tests {
         assert_eq!(ok(MonolithicReplicas, json!(3)), Some(json!(3)));
         assert_eq!(ok(KubeVersion, json!("v1.34.2")), Some(json!("1.34")));
         assert_eq!(ok(KubeVersion, json!("")), None);
+        assert_eq!(ok(Whole, json!({})), None);
+        assert_eq!(ok(Whole, json!([])), Some(json!([])));
+        assert_eq!(
+            ok(Whole, json!({"pool": "loki"})),
+            Some(json!({"pool": "loki"}))
+        );
+        assert!(apply(Whole, &json!({"a": [{"b": "{{ .Release.Name }}"}]})).is_err());
+        assert_eq!(
+            ok(Autoscaling, json!({"enabled": false, "minReplicas": 2})),
+            None
+        );
+        assert_eq!(
+            ok(
+                Autoscaling,
+                json!({"enabled": true, "minReplicas": 2, "maxReplicas": 4, "targetMemoryUtilizationPercentage": null, "customMetrics": [], "behavior": {"enabled": false}})
+            ),
+            Some(json!({"minReplicas": 2, "maxReplicas": 4}))
+        );
+        assert!(
+            apply(
+                Autoscaling,
+                &json!({"enabled": true, "customMetrics": [{"type": "Pods"}]})
+            )
+            .is_err()
+        );
         let periods = json!([{"from": "2024-04-01", "store": "tsdb", "object_store": "s3", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]);
         assert_eq!(
             ok(SchemaPeriods, periods),

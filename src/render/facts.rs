@@ -47,6 +47,21 @@ pub fn model_facts(plan: &Plan) -> Value {
             components.insert(c.name().into(), Value::Object(s));
         }
     }
+    // Zone-aware ingesters: values.yaml has one `ingester` key either way.
+    if plan.zone_aware
+        && let Some(ingester) = plan
+            .mode
+            .components()
+            .iter()
+            .find(|c| c.name() == "ingester")
+    {
+        let entry = components
+            .entry(ingester.name().to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(o) = entry.as_object_mut() {
+            o.insert("zoneAware".into(), json!(true));
+        }
+    }
     if !components.is_empty() {
         m.insert("components".into(), Value::Object(components));
     }
@@ -109,6 +124,21 @@ pub fn model_facts(plan: &Plan) -> Value {
         if let Some(v) = v {
             storage.insert(k.into(), json!(v));
         }
+    }
+    // The static keys' Secret (the identity is values.yaml's serviceAccount.annotations).
+    if let Some(secret) = &plan.identity.credentials_secret {
+        let mut c = Map::new();
+        c.insert("name".into(), json!(secret.name));
+        for (env, key) in &secret.env {
+            let model_key = match *env {
+                "AWS_ACCESS_KEY_ID" => "accessKeyIdKey",
+                _ => "secretAccessKeyKey",
+            };
+            if key != env {
+                c.insert(model_key.into(), json!(key));
+            }
+        }
+        storage.insert("credentialsSecret".into(), Value::Object(c));
     }
     m.insert("storage".into(), Value::Object(storage));
     let alloy: Vec<Value> = plan
