@@ -87,8 +87,28 @@ pub fn model_facts(plan: &Plan) -> Value {
         canary.insert("tenant".into(), json!(t));
     }
     m.insert("canary".into(), Value::Object(canary));
+    // `limits` but the tail limit (values.yaml's `loki.maxConcurrentTailRequests`), the
+    // per-tenant overrides and the pass-through: rendered into the config, not values.
+    let mut limits = plan.limits.config.clone();
     if let Some(r) = &plan.limits.retention_period {
-        m.insert("limits".into(), json!({"retention_period": r}));
+        limits.insert("retention_period".into(), json!(r));
+    }
+    if !limits.is_empty() {
+        m.insert("limits".into(), Value::Object(limits));
+    }
+    if !plan.overrides.is_empty() {
+        let overrides: Map<String, Value> = plan
+            .overrides
+            .iter()
+            .map(|t| (t.tenant.clone(), Value::Object(t.limits.clone())))
+            .collect();
+        m.insert("overrides".into(), Value::Object(overrides));
+    }
+    if !plan.loki_config.is_empty() {
+        m.insert(
+            "loki".into(),
+            json!({"config": Value::Object(plan.loki_config.clone())}),
+        );
     }
     let periods: Vec<Value> = plan
         .schema_config
@@ -149,6 +169,7 @@ pub fn model_facts(plan: &Plan) -> Value {
             let mut o = Map::new();
             o.insert("name".into(), json!(a.name));
             o.insert("via".into(), json!(a.via));
+            o.insert("protocol".into(), json!(a.protocol));
             if let Some(t) = &a.tenant {
                 o.insert("tenant".into(), json!(t));
             }
