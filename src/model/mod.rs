@@ -4,6 +4,7 @@
 //! resolves defaults and checks everything that spans more than one field. Unknown keys are
 //! rejected so a typo never silently falls back to a default.
 
+mod clients;
 mod component;
 mod kube;
 mod load;
@@ -12,6 +13,7 @@ pub mod scalars;
 mod types;
 
 pub use crate::suggest::did_you_mean;
+pub use clients::*;
 pub use component::{Component, Mode};
 pub use kube::KubeVersion;
 pub use load::{LoadedModel, load_model, model_of, parse_model, typed};
