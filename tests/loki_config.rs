@@ -110,32 +110,9 @@ fn the_script_reproduces_the_committed_table() {
     );
 }
 
-/// The documents of one chart template as Helm renders it.
-fn rendered(helm: &Helm, g: &Generated, template: &str) -> Vec<Value> {
-    let chart = g.chart();
-    let o = helm.run([
-        "template",
-        g.release(),
-        chart.to_str().unwrap(),
-        "--namespace",
-        g.namespace(),
-        "--kube-version",
-        &g.kube_version(),
-        "--show-only",
-        template,
-    ]);
-    assert!(
-        o.status.success(),
-        "{}: {template}: {}",
-        g.model,
-        stderr(&o)
-    );
-    serde_saphyr::from_multiple(&stdout(&o)).unwrap()
-}
-
 /// The YAML file `key` of the one ConfigMap a template renders.
 fn config_map_file(helm: &Helm, g: &Generated, template: &str, key: &str) -> (Value, Value) {
-    let docs = rendered(helm, g, template);
+    let docs = helm.show_only(g, template);
     let [cm] = docs.as_slice() else {
         panic!("{}: {template} is not one document", g.model);
     };
@@ -248,7 +225,7 @@ fn every_rendered_loki_config_is_accepted_by_the_reference_with_the_model_merged
         let mut workloads = 0;
         for c in g.plan["components"].as_array().unwrap() {
             let name = c["name"].as_str().unwrap();
-            let docs = rendered(helm, &g, &format!("templates/{name}/workload.yaml"));
+            let docs = helm.show_only(&g, &format!("templates/{name}/workload.yaml"));
             let spec = &docs[0]["spec"]["template"]["spec"];
             let volume = spec["volumes"]
                 .as_array()

@@ -89,13 +89,7 @@ fn unplaced(path: &str, message: String) -> Diagnostic {
 fn charts_under(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = Vec::new();
     for root in paths {
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(false)
-            .require_git(false)
-            .git_global(false)
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        for entry in walker.flatten() {
+        for entry in super::walk::walker(root, &[]).build().flatten() {
             if entry.file_name() == "Chart.yaml"
                 && entry.file_type().is_some_and(|t| t.is_file())
                 && let Some(dir) = entry.path().parent()

@@ -57,6 +57,22 @@ impl Drop for Local<'_> {
     }
 }
 
+/// A walk of `first` and `rest` as git sees the tree: `.gitignore` files honoured even
+/// outside a git checkout, the user's global excludes not (results must not depend on the
+/// machine), hidden files read, `.git` never.
+pub fn walker(first: &Path, rest: &[PathBuf]) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    builder
+        .hidden(false)
+        .require_git(false)
+        .git_global(false)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder
+}
+
 /// Walks `roots` on `threads` threads and runs `scan` on every text file.
 ///
 /// `.gitignore` files are honoured even outside a git checkout (a tarball of the repository
@@ -70,17 +86,8 @@ where
     let Some((first, rest)) = roots.split_first() else {
         return Walked::default();
     };
-    let mut builder = WalkBuilder::new(first);
-    for r in rest {
-        builder.add(r);
-    }
-    builder
-        .hidden(false)
-        .require_git(false)
-        .git_global(false)
-        .follow_links(true)
-        .threads(threads)
-        .filter_entry(|e| e.file_name() != ".git");
+    let mut builder = walker(first, rest);
+    builder.follow_links(true).threads(threads);
     let total = Mutex::new(Walked::default());
     builder.build_parallel().run(|| {
         let mut local = Local {

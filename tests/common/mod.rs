@@ -223,6 +223,32 @@ impl Helm {
         self.run(args)
     }
 
+    /// The documents of one template (`templates/gateway/config.yaml`) of a generated chart,
+    /// as `helm template --show-only` renders it for the model's release, namespace and
+    /// Kubernetes version; panics with what Helm printed when it fails.
+    pub fn show_only(&self, g: &Generated, template: &str) -> Vec<serde_json::Value> {
+        let chart = g.chart();
+        let o = self.run([
+            "template",
+            g.release(),
+            chart.to_str().unwrap(),
+            "--namespace",
+            g.namespace(),
+            "--kube-version",
+            &g.kube_version(),
+            "--show-only",
+            template,
+        ]);
+        assert!(
+            o.status.success(),
+            "{}: {template}: {} template failed:\n{}",
+            g.model,
+            self.name(),
+            stderr(&o)
+        );
+        serde_saphyr::from_multiple(&stdout(&o)).unwrap()
+    }
+
     /// `helm lint --strict` of `chart` for `namespace` on Kubernetes `kube_version` (`1.31.0`);
     /// Err with what Helm printed unless the chart passes and no template `fail` was logged.
     pub fn lint_strict(

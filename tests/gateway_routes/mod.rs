@@ -70,27 +70,7 @@ fn tools() -> Option<Tools> {
 
 /// The gateway's nginx.conf, from the ConfigMap `helm template` renders.
 fn rendered_conf(helm: &Helm, g: &Generated) -> String {
-    let kube_version = g.kube_version();
-    let chart = g.chart();
-    let o = helm.run([
-        "template",
-        g.release(),
-        chart.to_str().unwrap(),
-        "--namespace",
-        g.namespace(),
-        "--kube-version",
-        &kube_version,
-        "--show-only",
-        "templates/gateway/config.yaml",
-    ]);
-    assert!(
-        o.status.success(),
-        "{}: {} template failed:\n{}",
-        g.model,
-        helm.name(),
-        stderr(&o)
-    );
-    let docs: Vec<Value> = serde_saphyr::from_multiple(&stdout(&o)).unwrap();
+    let docs = helm.show_only(g, "templates/gateway/config.yaml");
     let [cm] = docs.as_slice() else {
         panic!("{}: not one gateway ConfigMap: {docs:?}", g.model);
     };
