@@ -25,43 +25,54 @@ pub const VERSION: &str = "3.5.7";
 
 /// What a key holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum Kind<'a> {
     /// A scalar or simple container, by the reference's name: `boolean`, `int`, `float`,
     /// `duration`, `string`, `list of strings`, `map of string to string`, ...
-    Scalar(String),
+    Scalar(&'a str),
     /// An inline mapping; its keys follow as `path.key` in the same block.
     Mapping,
     /// A reference to a named block.
-    Block(String),
+    Block(&'a str),
     /// A list of a named block.
-    List(String),
+    List(&'a str),
     /// A mapping of string to a named block.
-    Map(String),
+    Map(&'a str),
     /// A shape the reference does not spell out as a block: taken as it is.
     Any,
 }
 
 /// One block of the reference: its keys by dotted path, and the blocks embedded in it.
 #[derive(Debug, Default)]
-pub struct Block {
-    keys: HashMap<String, Kind>,
+pub struct Block<'a> {
+    keys: HashMap<&'a str, Kind<'a>>,
     /// Paths in the order the reference lists them (for suggestions and schemas).
-    order: Vec<String>,
+    order: Vec<&'a str>,
     /// (path of the mapping, block) for `[<block>]` lines: the block's keys appear there.
-    embeds: Vec<(String, String)>,
+    embeds: Vec<(&'a str, &'a str)>,
 }
 
-impl Block {
+impl<'a> Block<'a> {
     /// Every key path of this block, in the reference's order.
-    pub fn paths(&self) -> impl Iterator<Item = (&str, &Kind)> {
-        self.order.iter().map(|p| (p.as_str(), &self.keys[p]))
+    pub fn paths(&self) -> impl Iterator<Item = (&'a str, &Kind<'a>)> {
+        self.order.iter().map(|p| (*p, &self.keys[p]))
     }
 }
 
-/// The whole reference.
+/// The whole reference: each block's text, found in one pass, and parsed the first time a
+/// check looks into it. A model that passes `limits` through reads one block of 45;
+/// parsing all 1,568 keys up front cost a tenth of a whole `gen`.
 #[derive(Debug)]
-pub struct Reference {
-    blocks: HashMap<String, Block>,
+pub struct Reference<'a> {
+    blocks: HashMap<&'a str, LazyBlock<'a>>,
+}
+
+#[derive(Debug)]
+struct LazyBlock<'a> {
+    /// The block's lines, after its `[name]` line.
+    body: &'a str,
+    /// The line number of the body's first line, for errors.
+    first_line: usize,
+    parsed: OnceLock<Block<'a>>,
 }
 
 /// A pass-through value Loki would not read: where and why.
@@ -75,110 +86,152 @@ pub struct Problem {
     pub hint: Option<String>,
 }
 
-/// The committed reference, parsed once.
-pub fn reference() -> &'static Reference {
-    static R: OnceLock<Reference> = OnceLock::new();
-    R.get_or_init(|| Reference::parse(KEYS).unwrap_or_else(|e| panic!("keys.txt: {e}")))
+/// The committed reference, indexed once.
+pub fn reference() -> &'static Reference<'static> {
+    static R: OnceLock<Reference<'static>> = OnceLock::new();
+    R.get_or_init(|| Reference::index(KEYS).unwrap_or_else(|e| panic!("keys.txt: {e}")))
 }
 
-impl Reference {
-    /// Parses a key table in `derive.py`'s format.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut blocks: HashMap<String, Block> = HashMap::new();
-        let mut current: Option<String> = None;
-        for (n, line) in text.lines().enumerate() {
-            let line_no = n + 1;
+impl<'a> Block<'a> {
+    /// One block's body in `derive.py`'s format; `first_line` numbers its first line. Every
+    /// name borrows from the text.
+    fn parse(body: &'a str, first_line: usize) -> Result<Self, String> {
+        let mut block = Block::default();
+        for (n, line) in body.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                blocks.entry(name.to_owned()).or_default();
-                current = Some(name.to_owned());
-                continue;
-            }
-            let block = current
-                .as_ref()
-                .and_then(|c| blocks.get_mut(c))
-                .ok_or(format!("line {line_no}: a key before any [block]"))?;
             let (path, ty) = line
                 .split_once('\t')
-                .ok_or(format!("line {line_no}: expected `path<TAB>type`"))?;
+                .ok_or_else(|| format!("line {}: expected `path<TAB>type`", first_line + n))?;
             if let Some(name) = ty.strip_prefix("embed ") {
                 let at = path.strip_suffix('*').unwrap_or(path).trim_end_matches('.');
-                block.embeds.push((at.to_owned(), name.to_owned()));
+                block.embeds.push((at, name));
                 continue;
             }
             let kind = match ty.split_once(' ') {
                 _ if ty == "mapping" => Kind::Mapping,
-                _ if ty.starts_with("list of ") || ty.starts_with("map of ") => {
-                    Kind::Scalar(ty.to_owned())
-                }
-                Some(("block", b)) => Kind::Block(b.to_owned()),
-                Some(("list", b)) => Kind::List(b.to_owned()),
-                Some(("map", b)) => Kind::Map(b.to_owned()),
+                _ if ty.starts_with("list of ") || ty.starts_with("map of ") => Kind::Scalar(ty),
+                Some(("block", b)) => Kind::Block(b),
+                Some(("list", b)) => Kind::List(b),
+                Some(("map", b)) => Kind::Map(b),
                 Some(("any", _)) => Kind::Any,
-                _ => Kind::Scalar(ty.to_owned()),
+                _ => Kind::Scalar(ty),
             };
-            if !block.keys.contains_key(path) {
-                block.order.push(path.to_owned());
+            if block.keys.insert(path, kind).is_none() {
+                block.order.push(path);
             }
-            block.keys.insert(path.to_owned(), kind);
         }
-        let r = Reference { blocks };
-        for (name, b) in &r.blocks {
-            let refs = b.keys.values().filter_map(|k| match k {
-                Kind::Block(x) | Kind::List(x) | Kind::Map(x) => Some(x),
-                _ => None,
-            });
-            for x in refs.chain(b.embeds.iter().map(|(_, x)| x)) {
+        Ok(block)
+    }
+
+    /// The names of the blocks this one refers to or embeds.
+    fn referred(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let refs = self.keys.values().filter_map(|k| match k {
+            Kind::Block(x) | Kind::List(x) | Kind::Map(x) => Some(*x),
+            _ => None,
+        });
+        refs.chain(self.embeds.iter().map(|(_, x)| *x))
+    }
+}
+
+impl<'a> Reference<'a> {
+    /// Finds the blocks of a key table in `derive.py`'s format without parsing their keys.
+    fn index(text: &'a str) -> Result<Self, String> {
+        let mut blocks: HashMap<&'a str, LazyBlock<'a>> = HashMap::with_capacity(64);
+        let mut current: Option<(&'a str, usize, usize)> = None;
+        let mut offset = 0;
+        let close = |blocks: &mut HashMap<_, _>, open: Option<(&'a str, usize, usize)>, end| {
+            if let Some((name, start, first_line)) = open {
+                blocks.insert(
+                    name,
+                    LazyBlock {
+                        body: &text[start..end],
+                        first_line,
+                        parsed: OnceLock::new(),
+                    },
+                );
+            }
+        };
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            let line_start = offset;
+            offset += line.len();
+            let bare = line.trim_end_matches(['\n', '\r']);
+            if let Some(name) = bare.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                close(&mut blocks, current.take(), line_start);
+                current = Some((name, offset, n + 2));
+            } else if current.is_none() && !bare.is_empty() && !bare.starts_with('#') {
+                return Err(format!("line {}: a key before any [block]", n + 1));
+            }
+        }
+        close(&mut blocks, current.take(), text.len());
+        if !blocks.contains_key("root") {
+            return Err("no [root] block".into());
+        }
+        Ok(Reference { blocks })
+    }
+
+    /// Parses a whole key table in `derive.py`'s format and checks that every block it
+    /// refers to is there (the committed table's test runs this).
+    pub fn parse(text: &'a str) -> Result<Self, String> {
+        let r = Reference::index(text)?;
+        for (name, lazy) in &r.blocks {
+            let b = Block::parse(lazy.body, lazy.first_line)?;
+            for x in b.referred() {
                 if !r.blocks.contains_key(x) {
                     return Err(format!("block {name} refers to {x}, which is not a block"));
                 }
             }
-        }
-        if !r.blocks.contains_key("root") {
-            return Err("no [root] block".into());
+            let _ = lazy.parsed.set(b);
         }
         Ok(r)
     }
 
     /// A block by name (`root`, `limits_config`, ...).
-    pub fn block(&self, name: &str) -> Option<&Block> {
-        self.blocks.get(name)
+    pub fn block(&self, name: &str) -> Option<&Block<'a>> {
+        let lazy = self.blocks.get(name)?;
+        Some(lazy.parsed.get_or_init(|| {
+            // The committed table's test parses every block ([`Reference::parse`]).
+            Block::parse(lazy.body, lazy.first_line)
+                .unwrap_or_else(|e| panic!("keys.txt [{name}]: {e}"))
+        }))
     }
 
     /// Every block's name.
     pub fn block_names(&self) -> impl Iterator<Item = &str> {
-        self.blocks.keys().map(String::as_str)
+        self.blocks.keys().copied()
     }
 
     /// How many keys the table holds, over every block.
     pub fn key_count(&self) -> usize {
-        self.blocks.values().map(|b| b.keys.len()).sum()
+        self.block_names()
+            .filter_map(|n| self.block(n))
+            .map(|b| b.keys.len())
+            .sum()
     }
 
     /// What `key` under `prefix` of block `block` is, looking into embedded blocks: the block
     /// and path it was found at, and its kind.
-    fn lookup<'a>(
-        &'a self,
-        block: &'a str,
+    fn lookup<'s>(
+        &'s self,
+        block: &'s str,
         prefix: &str,
         key: &str,
-    ) -> Option<(&'a str, String, &'a Kind)> {
-        let b = self.blocks.get(block)?;
+    ) -> Option<(&'s str, String, &'s Kind<'a>)> {
+        let b = self.block(block)?;
         let path = join(prefix, key);
-        if let Some(k) = b.keys.get(&path) {
+        if let Some(k) = b.keys.get(path.as_str()) {
             return Some((block, path, k));
         }
         b.embeds
             .iter()
-            .filter(|(at, _)| at == prefix)
+            .filter(|(at, _)| *at == prefix)
             .find_map(|(_, inner)| self.lookup(inner, "", key))
     }
 
     /// The keys directly under `prefix` of `block` (with embedded blocks'), for suggestions.
     fn children(&self, block: &str, prefix: &str) -> Vec<String> {
-        let Some(b) = self.blocks.get(block) else {
+        let Some(b) = self.block(block) else {
             return Vec::new();
         };
         let mut out: Vec<String> = b
@@ -186,7 +239,7 @@ impl Reference {
             .iter()
             .filter_map(|p| {
                 let rest = if prefix.is_empty() {
-                    Some(p.as_str())
+                    Some(*p)
                 } else {
                     p.strip_prefix(prefix).and_then(|r| r.strip_prefix('.'))
                 };
@@ -194,7 +247,7 @@ impl Reference {
             })
             .collect();
         for (at, inner) in &b.embeds {
-            if at == prefix {
+            if *at == prefix {
                 out.extend(self.children(inner, ""));
             }
         }
@@ -383,7 +436,7 @@ pub fn scalar_mismatch(ty: &str, v: &Value) -> Option<&'static str> {
 /// the loader checks the same rule).
 pub fn type_schema(kind: &Kind) -> Value {
     let types: &[&str] = match kind {
-        Kind::Scalar(ty) => match ty.as_str() {
+        Kind::Scalar(ty) => match *ty {
             "boolean" => &["boolean", "null"],
             "int" => &["integer", "string", "null"],
             "float" => &["number", "null"],
@@ -416,6 +469,34 @@ fn escape(key: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn every_block_of_the_committed_table_parses_and_refers_to_blocks_that_exist() {
+        // reference() parses a block the first time a check reads it; this is the check
+        // that none of them can fail then.
+        let r = Reference::parse(KEYS).unwrap();
+        assert_eq!(r.block_names().count(), 45);
+        assert_eq!(r.key_count(), reference().key_count());
+    }
+
+    #[test]
+    fn a_broken_table_is_refused_with_its_line() {
+        let missing = "[root]\nserver\tblock server\n";
+        assert_eq!(
+            Reference::parse(missing).unwrap_err(),
+            "block root refers to server, which is not a block"
+        );
+        let untabbed = "# c\n[root]\ntarget string\n";
+        assert_eq!(
+            Reference::parse(untabbed).unwrap_err(),
+            "line 3: expected `path<TAB>type`"
+        );
+        assert_eq!(
+            Reference::parse("target\tstring\n[root]\n").unwrap_err(),
+            "line 1: a key before any [block]"
+        );
+        assert_eq!(Reference::parse("[x]\n").unwrap_err(), "no [root] block");
+    }
 
     #[test]
     fn the_committed_table_parses_and_knows_the_incident_keys() {
