@@ -231,7 +231,7 @@ fn stage_and_swap(
         .map(|(rel, bytes)| (staging.join(rel), bytes))
         .collect();
     jobs.push((staging.join(MANIFEST), manifest_text.as_bytes()));
-    write_durably(&jobs)?;
+    write_durably(staging, &jobs)?;
     if exists {
         carry_foreign(dir, dir, staging, files, old_files)?;
     }
@@ -364,25 +364,39 @@ fn below_a_symlink(dir: &Path, rel: &str) -> bool {
     false
 }
 
-/// Writes each file and waits until it is on disk, several at a time: a journaling file
-/// system commits concurrent fsyncs together, so 37 files cost about what two or three
-/// cost one after another (measured on ext4: 12 ms instead of 134 ms).
-fn write_durably(jobs: &[(PathBuf, &[u8])]) -> Result<(), WriteError> {
-    const AT_ONCE: usize = 16;
-    let one = |(path, bytes): &(PathBuf, &[u8])| -> Result<(), WriteError> {
-        let mut f = std::fs::File::create(path).map_err(io_err(path))?;
-        io::Write::write_all(&mut f, bytes).map_err(io_err(path))?;
-        f.sync_all().map_err(io_err(path))
-    };
-    let per_thread = jobs.len().div_ceil(AT_ONCE).max(1);
-    std::thread::scope(|s| {
-        let running: Vec<_> = jobs
-            .chunks(per_thread)
-            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(one)))
-            .collect();
-        running
-            .into_iter()
-            .try_for_each(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+/// Writes each file, then waits until all of them are on disk before the caller swaps the
+/// staging folder in: an interrupted run or a crash after the swap never leaves a truncated
+/// file in the output.
+///
+/// On Linux the wait is one `syncfs(2)` of the staging folder's file system instead of an
+/// fsync per file: 37 files cost one journal commit. Measured with the machine loaded by two
+/// builds, writing the reference chart's files took 21.8 ms with 16 threads fsyncing
+/// (the previous way), 9.5 ms with one syncfs and 3.4 ms without waiting (median of 15).
+fn write_durably(staging: &Path, jobs: &[(PathBuf, &[u8])]) -> Result<(), WriteError> {
+    for (path, bytes) in jobs {
+        std::fs::write(path, bytes).map_err(io_err(path))?;
+    }
+    sync_all_files(staging, jobs)
+}
+
+#[cfg(target_os = "linux")]
+fn sync_all_files(staging: &Path, _jobs: &[(PathBuf, &[u8])]) -> Result<(), WriteError> {
+    use std::os::fd::AsRawFd;
+    let dir = std::fs::File::open(staging).map_err(io_err(staging))?;
+    // SAFETY: `dir` is an open descriptor for the whole call; syncfs only reads it.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(io_err(staging)(io::Error::last_os_error()))
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_all_files(_staging: &Path, jobs: &[(PathBuf, &[u8])]) -> Result<(), WriteError> {
+    jobs.iter().try_for_each(|(path, _)| {
+        std::fs::File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(io_err(path))
     })
 }
 
