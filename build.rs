@@ -1,4 +1,11 @@
-//! Embeds the built-in templates: every file under `src/render/templates/`, sorted by path.
+//! Embeds the built-in templates (every file under `src/render/templates/`, sorted by path),
+//! and names the build's source: `PORTPLAN_BUILD_DIGEST` is the digest of every file under
+//! `src/`, `Cargo.toml`, `Cargo.lock` and the compiler's version, so gen's memo
+//! (src/output/memo.rs) never trusts a result from a build whose code could render otherwise.
+
+#[path = "src/digest.rs"]
+#[allow(dead_code)]
+mod digest;
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +24,42 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The digest of the source this build compiles.
+fn build_digest(manifest_dir: &Path) -> String {
+    let mut files = Vec::new();
+    walk(&manifest_dir.join("src"), &mut files);
+    files.push(manifest_dir.join("Cargo.toml"));
+    files.push(manifest_dir.join("Cargo.lock"));
+    let mut d = digest::Digest::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(manifest_dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        // A file that vanished mid-build (an editor's swap file) makes the next build rerun.
+        let bytes = std::fs::read(f).unwrap_or_default();
+        d.field(rel.as_bytes()).field(&bytes);
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let version = std::process::Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    d.field(&version);
+    d.hex()
+}
+
 fn main() {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for p in ["src", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", manifest_dir.join(p).display());
+    }
+    println!(
+        "cargo:rustc-env=PORTPLAN_BUILD_DIGEST={}",
+        build_digest(manifest_dir)
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/templates");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();

@@ -6,6 +6,7 @@
 //! targets and the tests alike.
 
 pub mod diag;
+pub mod digest;
 pub mod drift;
 pub mod flows;
 pub mod fsutil;

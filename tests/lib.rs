@@ -25,6 +25,7 @@ mod flows;
 #[path = "fuzz_regressions.rs"]
 mod fuzz_regressions;
 mod gateway_routes;
+mod gen_memo;
 mod generate;
 mod generate_entry;
 mod helm;

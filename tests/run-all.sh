@@ -14,7 +14,10 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo test --quiet --locked --test integration -- --exact generate::committed_chart_out_is_current
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# gen's memo (src/output/memo.rs) in a folder of this run, not the user's ~/.cache.
+PORTPLAN_CACHE_DIR=$(mktemp -d)
+export PORTPLAN_CACHE_DIR
+trap 'rm -f "$log"; rm -rf "$PORTPLAN_CACHE_DIR"' EXIT
 status=0
 cargo test --locked 2>&1 | tee "$log" || status=$?
 # One closing line for the whole suite, summed over every test binary.

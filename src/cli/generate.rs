@@ -3,10 +3,11 @@ use std::path::PathBuf;
 use super::diff::EXIT_DRIFT;
 use super::{EXIT_CLEAN, ModelArg, print_out};
 use portplan::diag::{Failure, Style};
-use portplan::drift::{check::check_output, format};
+use portplan::drift::check::{OutputDrift, check_output};
+use portplan::drift::format;
 use portplan::generate::{Generated, Options};
 use portplan::model::load_model;
-use portplan::output::{WriteError, write_output};
+use portplan::output::{WriteError, memo, write_output};
 
 /// Generate the Helm chart, its values and schema, the client configs and the port map.
 #[derive(clap::Args)]
@@ -53,19 +54,46 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
+    let style = Style::for_stderr();
+    let key = memo::key(
+        &args.model.model,
+        args.templates.as_deref(),
+        args.templates_only,
+    );
+    if let Some(hit) = key
+        .as_ref()
+        .and_then(|k| memo::still_holds(k, &args.out, style.is_color()))
+    {
+        // This build rendered these inputs to exactly what the folder holds.
+        eprint!("{}", hit.notices);
+        return Ok(up_to_date(&args, hit.files));
+    }
     let lm = load_model(&args.model.model)?;
     let opts = Options {
-        templates: args.templates,
+        templates: args.templates.clone(),
         templates_only: args.templates_only,
     };
     let generation = portplan::generate(&lm, &opts);
-    eprint!("{}", generation.notices(&lm, Style::for_stderr()));
+    let notices = generation.notices(&lm, style);
+    eprint!("{notices}");
     let Generated { files, comment, .. } = generation.result?;
+    let remember = || {
+        if let Some(k) = &key {
+            let entry = memo::Entry {
+                output: memo::output_digest(&files, &comment),
+                files: files.len(),
+                notices: notices.clone(),
+                color: style.is_color(),
+            };
+            memo::store(k, &entry);
+        }
+    };
     let out = args.out.display().to_string();
     if args.check {
         let drift = check_output(&args.out, &files, &comment)?;
         print_out(&format::check_text(&args.out, &drift, Style::for_stdout()));
         return Ok(if drift.files.is_empty() {
+            remember();
             EXIT_CLEAN
         } else {
             EXIT_DRIFT
@@ -88,5 +116,20 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         }
         Err(e) => return Err(Failure::plain(&out, format!("nothing was written: {e}"))),
     }
+    remember();
     Ok(EXIT_CLEAN)
+}
+
+/// What gen and gen --check say about a folder that already holds their output.
+fn up_to_date(args: &Args, files: usize) -> u8 {
+    if args.check {
+        let clean = OutputDrift {
+            files: Vec::new(),
+            generated: files,
+        };
+        print_out(&format::check_text(&args.out, &clean, Style::for_stdout()));
+    } else {
+        eprintln!("{}: up to date ({files} files)", args.out.display());
+    }
+    EXIT_CLEAN
 }

@@ -1,6 +1,7 @@
 //! Writing a FileSet to the output folder: all at once or not at all.
 
 mod manifest;
+pub mod memo;
 mod swap;
 mod write;
 
