@@ -21,42 +21,49 @@ pub fn model_facts(plan: &Plan) -> Value {
     m.insert("clusterDomain".into(), json!(plan.cluster_domain));
     m.insert("kubeVersion".into(), json!(plan.kube_version.to_string()));
     m.insert("mode".into(), json!(plan.mode.as_str()));
+    if let Some(t) = &plan.transition {
+        m.insert("transition".into(), json!(t.to.as_str()));
+    }
     // The strategy: the ports themselves are in values.yaml, and one component's port
     // does not say whether it is a base plus a slot.
     m.insert("ports".into(), json!({"strategy": plan.strategy}));
     m.insert("authEnabled".into(), json!(plan.auth_enabled));
     // Optional components the mode could run and the chart does not, and non-default slots.
     let mut components = Map::new();
-    for &c in plan.mode.components() {
-        let planned = plan.components.iter().find(|p| p.name == c.name());
-        let mut s = Map::new();
-        match planned {
-            None => {
-                s.insert("enabled".into(), json!(false));
-            }
-            Some(p) => {
-                if plan.strategy == PortStrategy::PerComponent
-                    && let Some(slot) = p.slot
-                    && slot != c.default_slot()
-                {
-                    s.insert("slot".into(), json!(slot));
+    let modes = std::iter::once(plan.mode).chain(plan.transition.as_ref().map(|t| t.to));
+    for (mode, incoming) in modes.zip([false, true]) {
+        for &c in mode.components() {
+            let planned = plan.components.iter().find(|p| p.name == c.name());
+            let default_slot = if incoming {
+                c.default_slot() + crate::plan::TRANSITION_SLOT_OFFSET
+            } else {
+                c.default_slot()
+            };
+            let mut s = Map::new();
+            match planned {
+                None => {
+                    s.insert("enabled".into(), json!(false));
+                }
+                Some(p) => {
+                    if plan.strategy == PortStrategy::PerComponent
+                        && let Some(slot) = p.slot
+                        && slot != default_slot
+                    {
+                        s.insert("slot".into(), json!(slot));
+                    }
                 }
             }
-        }
-        if !s.is_empty() {
-            components.insert(c.name().into(), Value::Object(s));
+            if !s.is_empty() {
+                components.insert(c.name().into(), Value::Object(s));
+            }
         }
     }
     // Zone-aware ingesters: values.yaml has one `ingester` key either way.
     if plan.zone_aware
-        && let Some(ingester) = plan
-            .mode
-            .components()
-            .iter()
-            .find(|c| c.name() == "ingester")
+        && let Some(ingester) = plan.components.iter().find(|c| c.name == "ingester")
     {
         let entry = components
-            .entry(ingester.name().to_owned())
+            .entry(ingester.name.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
         if let Some(o) = entry.as_object_mut() {
             o.insert("zoneAware".into(), json!(true));
