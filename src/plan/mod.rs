@@ -104,6 +104,16 @@ pub struct TransitionPlan {
     pub next_step: String,
 }
 
+impl Plan {
+    /// The stage on the migration path: the serving mode, and the transition's target.
+    pub fn stage(&self) -> crate::model::Stage {
+        crate::model::Stage {
+            mode: self.mode,
+            to: self.transition.as_ref().map(|t| t.to),
+        }
+    }
+}
+
 /// The Services in front of one workload.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServiceNames {
