@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Component, Mode};
+use crate::model::{Component, Stage};
 
 /// How a chart value becomes a model value. Type errors are left to the model, whose
 /// message the not-carried list then shows.
@@ -384,9 +384,9 @@ pub struct Expanded {
 }
 
 /// Every row for `mode`, `{c}` replaced by each component it runs.
-pub fn rows(mode: Mode) -> Vec<Expanded> {
+pub fn rows(mode: Stage) -> Vec<Expanded> {
     let mut out: Vec<Expanded> = GLOBAL.iter().map(|r| expand(r, None)).collect();
-    for &c in mode.components() {
+    for c in mode.components() {
         out.extend(PER_COMPONENT.iter().map(|r| expand(r, Some(c))));
         let p = format!("/components/{}", c.name());
         out.extend(

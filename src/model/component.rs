@@ -143,6 +143,11 @@ impl Mode {
     }
 }
 
+/// With `per-component` ports, the slots of a transition's incoming set are its mode's
+/// slots plus this, so the two sets never share a port (single-binary and write, write and
+/// distributor all have slot 1) and a flow log still names the component.
+pub const TRANSITION_SLOT_OFFSET: u16 = 10;
+
 /// The community chart's transitional `deploymentMode` values: the mode its gateway keeps
 /// routing to, and the one added beside it.
 const TRANSITION_SPELLINGS: [(&str, Mode, Mode); 3] = [
@@ -212,6 +217,24 @@ impl Stage {
     /// Whether `c` runs in this stage (in either set).
     pub fn runs(self, c: Component) -> bool {
         self.modes().iter().any(|m| m.components().contains(&c))
+    }
+
+    /// Every component that runs: the serving set's, then the incoming set's.
+    pub fn components(self) -> Vec<Component> {
+        self.modes()
+            .iter()
+            .flat_map(|m| m.components().iter().copied())
+            .collect()
+    }
+
+    /// `c`'s slot in the per-component layout when the model gives none: its own, plus
+    /// [`TRANSITION_SLOT_OFFSET`] in a transition's incoming set.
+    pub fn default_slot(self, c: Component) -> u16 {
+        if self.to.is_some_and(|to| to.components().contains(&c)) {
+            c.default_slot() + TRANSITION_SLOT_OFFSET
+        } else {
+            c.default_slot()
+        }
     }
 
     /// The mode that runs `c`: the serving mode's set first.

@@ -14,7 +14,7 @@ mod types;
 
 pub use crate::suggest::did_you_mean;
 pub use clients::*;
-pub use component::{Component, Mode, Stage, StageError};
+pub use component::{Component, Mode, Stage, StageError, TRANSITION_SLOT_OFFSET};
 pub use kube::KubeVersion;
 pub use load::{LoadedModel, load_model, model_of, parse_model, typed};
 pub use scalars::Port;

@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 use crate::model::{CanaryKind, KubeVersion, Mode, PortStrategy, Resources};
 
 pub use checks::port_location;
-pub use presets::{MEMCACHED_PORT, TRANSITION_SLOT_OFFSET};
+pub use presets::MEMCACHED_PORT;
 pub use quantity::{Cpu, Memory};
 pub use resolve::{Resolution, build_plan, into_plan, resolve};
 pub use summary::{ResourceRow, ResourceSummary};

@@ -118,8 +118,3 @@ pub const CANARY_KIND: CanaryKind = CanaryKind::DaemonSet;
 pub fn canary_resources() -> Resources {
     resources("10m", "32Mi", "64Mi")
 }
-
-/// With `per-component` ports, the slots of a transition's incoming set are its mode's
-/// slots plus this, so the two sets never share a port (single-binary and write, write and
-/// distributor all have slot 1) and a flow log still names the component.
-pub const TRANSITION_SLOT_OFFSET: u16 = 10;

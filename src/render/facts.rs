@@ -30,32 +30,26 @@ pub fn model_facts(plan: &Plan) -> Value {
     m.insert("authEnabled".into(), json!(plan.auth_enabled));
     // Optional components the mode could run and the chart does not, and non-default slots.
     let mut components = Map::new();
-    let modes = std::iter::once(plan.mode).chain(plan.transition.as_ref().map(|t| t.to));
-    for (mode, incoming) in modes.zip([false, true]) {
-        for &c in mode.components() {
-            let planned = plan.components.iter().find(|p| p.name == c.name());
-            let default_slot = if incoming {
-                c.default_slot() + crate::plan::TRANSITION_SLOT_OFFSET
-            } else {
-                c.default_slot()
-            };
-            let mut s = Map::new();
-            match planned {
-                None => {
-                    s.insert("enabled".into(), json!(false));
-                }
-                Some(p) => {
-                    if plan.strategy == PortStrategy::PerComponent
-                        && let Some(slot) = p.slot
-                        && slot != default_slot
-                    {
-                        s.insert("slot".into(), json!(slot));
-                    }
+    let stage = plan.stage();
+    for c in stage.components() {
+        let planned = plan.components.iter().find(|p| p.name == c.name());
+        let default_slot = stage.default_slot(c);
+        let mut s = Map::new();
+        match planned {
+            None => {
+                s.insert("enabled".into(), json!(false));
+            }
+            Some(p) => {
+                if plan.strategy == PortStrategy::PerComponent
+                    && let Some(slot) = p.slot
+                    && slot != default_slot
+                {
+                    s.insert("slot".into(), json!(slot));
                 }
             }
-            if !s.is_empty() {
-                components.insert(c.name().into(), Value::Object(s));
-            }
+        }
+        if !s.is_empty() {
+            components.insert(c.name().into(), Value::Object(s));
         }
     }
     // Zone-aware ingesters: values.yaml has one `ingester` key either way.

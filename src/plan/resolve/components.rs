@@ -97,11 +97,7 @@ impl Resolver<'_> {
                             .into(),
                     );
                 }
-                let default_slot = if incoming {
-                    c.default_slot() + p::TRANSITION_SLOT_OFFSET
-                } else {
-                    c.default_slot()
-                };
+                let default_slot = stage.default_slot(c);
                 let slot = (strategy == PortStrategy::PerComponent)
                     .then(|| s.slot.map_or(default_slot, |s| s.get() as u16));
                 let http = self.port_for(&ptr, "http", s.http, layout.http, slot);

@@ -284,8 +284,9 @@ impl Resolver<'_> {
                 })
                 .filter_map(|c| {
                     let slot = c.slot?;
-                    let own = Component::from_name(c.name)?.default_slot();
-                    (slot == own + p::TRANSITION_SLOT_OFFSET).then_some((c.name, slot))
+                    let own = Component::from_name(c.name)?;
+                    (slot == stage.default_slot(own) && slot != own.default_slot())
+                        .then_some((c.name, slot))
                 })
                 .collect();
             TransitionPlan {
