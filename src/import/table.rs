@@ -630,14 +630,14 @@ mod tests {
 
     #[test]
     fn rows_expand_per_component() {
-        let rows = rows(Mode::SimpleScalable);
+        let rows = rows(Stage::single(crate::model::Mode::SimpleScalable));
         let r = rows
             .iter()
             .find(|r| r.from == "write.service.trafficDistribution")
             .unwrap();
         assert_eq!(r.pointer, "/components/write/trafficDistribution");
         assert!(!rows.iter().any(|r| r.from.starts_with("distributor.")));
-        let mono = super::rows(Mode::Monolithic);
+        let mono = super::rows(Stage::single(crate::model::Mode::Monolithic));
         let r = mono
             .iter()
             .find(|r| r.from == "singleBinary.replicas")

@@ -523,3 +523,71 @@ impl fmt::Display for Component {
         f.write_str(self.name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Mode::*;
+
+    #[test]
+    fn only_neighbours_are_a_transition() {
+        assert!(Stage::new(Monolithic, SimpleScalable).is_ok());
+        assert!(Stage::new(Distributed, SimpleScalable).is_ok());
+        assert_eq!(
+            Stage::new(Monolithic, Distributed),
+            Err(StageError::NotNeighbours)
+        );
+        assert_eq!(Stage::new(Distributed, Distributed), Err(StageError::Same));
+    }
+
+    #[test]
+    fn the_charts_spellings_are_stages() {
+        let t = Stage::from_spelling("Monolithic<->SimpleScalable").unwrap();
+        assert_eq!((t.mode, t.to), (Monolithic, Some(SimpleScalable)));
+        assert_eq!(t.chart_name(), "SingleBinary<->SimpleScalable");
+        let back = Stage::new(Distributed, SimpleScalable).unwrap();
+        assert_eq!(back.chart_name(), "SimpleScalable<->Distributed");
+        assert_eq!(
+            Stage::from_spelling("SingleBinary"),
+            Some(Stage::single(Monolithic))
+        );
+        assert_eq!(Stage::from_spelling("monolithic<->distributed"), None);
+    }
+
+    #[test]
+    fn the_path_goes_one_stage_at_a_time() {
+        let names: Vec<String> = Stage::single(Monolithic)
+            .path_to(Distributed)
+            .iter()
+            .map(|s| s.chart_name())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "SingleBinary<->SimpleScalable",
+                "SimpleScalable",
+                "SimpleScalable<->Distributed",
+                "Distributed"
+            ]
+        );
+        // Half-way the other way: go back first.
+        let t = Stage::new(SimpleScalable, Distributed).unwrap();
+        assert_eq!(
+            t.next_toward(Monolithic),
+            Some(Stage::single(SimpleScalable))
+        );
+        assert_eq!(t.next_toward(Distributed), Some(Stage::single(Distributed)));
+        assert_eq!(Stage::single(Distributed).next_toward(Distributed), None);
+    }
+
+    #[test]
+    fn the_incoming_set_takes_offset_slots() {
+        let t = Stage::new(Monolithic, SimpleScalable).unwrap();
+        assert_eq!(t.default_slot(Component::SingleBinary), 1);
+        assert_eq!(t.default_slot(Component::Write), 11);
+        assert_eq!(
+            Stage::single(SimpleScalable).default_slot(Component::Write),
+            1
+        );
+    }
+}
