@@ -188,16 +188,32 @@ fn files_merge_in_order_as_helm_merges_them() {
 #[test]
 fn every_community_mode_spelling_imports() {
     let tmp = temp_dir("import-modes");
-    // A transitional mode is written as the mode it moves to and listed (exit 1); the
-    // chart's default replication factor (3) differs from the Plan's for one single binary.
-    for (value, mode, code) in [
-        ("Monolithic", "monolithic", 1),
-        ("SingleBinary", "monolithic", 1),
-        ("SimpleScalable", "simple-scalable", 0),
-        ("Distributed", "distributed", 0),
-        ("\"SingleBinary<->SimpleScalable\"", "simple-scalable", 1),
-        ("\"Monolithic<->SimpleScalable\"", "simple-scalable", 1),
-        ("SimpleScalable<->Distributed", "distributed", 1),
+    // A transitional mode is the model's `mode` (the set the chart's gateway serves) with
+    // `transition` (the set added beside it), nothing lost; the chart's default replication
+    // factor (3) differs from the Plan's for one single binary (exit 1).
+    for (value, mode, transition, code) in [
+        ("Monolithic", "monolithic", None, 1),
+        ("SingleBinary", "monolithic", None, 1),
+        ("SimpleScalable", "simple-scalable", None, 0),
+        ("Distributed", "distributed", None, 0),
+        (
+            "\"SingleBinary<->SimpleScalable\"",
+            "monolithic",
+            Some("simple-scalable"),
+            1,
+        ),
+        (
+            "\"Monolithic<->SimpleScalable\"",
+            "monolithic",
+            Some("simple-scalable"),
+            1,
+        ),
+        (
+            "SimpleScalable<->Distributed",
+            "simple-scalable",
+            Some("distributed"),
+            0,
+        ),
     ] {
         let f = tmp.path().join("v.yaml");
         std::fs::write(
@@ -208,16 +224,24 @@ fn every_community_mode_spelling_imports() {
         let (got, model, report) = import(&[f.to_str().unwrap()]);
         assert_eq!(got, code, "{value}: {report}");
         assert!(
-            model.contains(&format!("mode: \"{mode}\"")),
+            model.contains(&format!("\nmode: \"{mode}\"\n")),
             "{value}: {model}"
         );
-        plan_of_text(tmp.path(), "m.yaml", &model);
-        if value.contains("<->") {
-            assert!(
-                report.contains("deploymentMode: transitional mode:"),
-                "{report}"
-            );
+        match transition {
+            Some(t) => assert!(
+                model.contains(&format!("\ntransition: \"{t}\"\n")),
+                "{value}: {model}"
+            ),
+            None => assert!(!model.contains("\ntransition:"), "{value}: {model}"),
         }
+        let plan = plan_of_text(tmp.path(), "m.yaml", &model);
+        assert_eq!(plan["mode"], mode, "{value}");
+        assert_eq!(
+            plan["transition"]["to"].as_str(),
+            transition,
+            "{value}: the Plan runs both sets"
+        );
+        assert!(!report.contains("deploymentMode"), "{value}: {report}");
     }
 }
 
@@ -261,6 +285,10 @@ fn gens_own_charts_import_back_to_the_same_plan() {
     let mut all = models();
     all.push(("clients", "tests/cases/clients/portplan.yaml"));
     all.push(("pods", "tests/cases/import/pods/portplan.yaml"));
+    all.push((
+        "transition-monolithic",
+        "tests/cases/gateway/transition-monolithic.yaml",
+    ));
     for (name, model) in all {
         let out_dir = tmp.path().join(name);
         let out = portplan(&["gen", "-m", model, "--out", out_dir.to_str().unwrap()]);

@@ -122,6 +122,26 @@ const CASES: &[(&str, &str, &str)] = &[
         "7:25",
         "`overrides.team-a.reject_old_samples` is a boolean in Loki's configuration",
     ),
+    (
+        "transition-not-neighbours",
+        "5:13",
+        "monolithic cannot move to distributed in one transition",
+    ),
+    (
+        "transition-same-mode",
+        "4:13",
+        "`transition: simple-scalable` is the mode the model already runs",
+    ),
+    (
+        "transition-said-twice",
+        "4:1",
+        "`mode: SingleBinary<->SimpleScalable` names its transition already",
+    ),
+    (
+        "transition-component-of-neither",
+        "12:3",
+        "component `ingester` is not part of the transition monolithic -> simple-scalable (it belongs to distributed)",
+    ),
 ];
 
 #[test]

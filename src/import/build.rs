@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::layers::{Merged, Origin, Path, dotted, path_of};
 use super::table::{self, Expanded, Target};
 use super::{Carried, NotCarried, Reason};
-use crate::model::Mode;
+use crate::model::Stage;
 use crate::plan::Plan;
 
 /// What the rows made of the values, before the model is checked.
@@ -433,11 +433,10 @@ fn same_value(a: &Value, b: &Value) -> bool {
 
 /// Infers the port layout from explicit per-component ports: when they are one
 /// per-component layout's (or all the same), the layout is written instead.
-pub fn infer_layout(model: &mut Value, mode: Mode) {
+pub fn infer_layout(model: &mut Value, mode: Stage) {
     let running: Vec<crate::model::Component> = mode
         .components()
-        .iter()
-        .copied()
+        .into_iter()
         .filter(|c| {
             model.pointer(&format!("/components/{}/enabled", c.name())) != Some(&Value::Bool(false))
         })
@@ -459,7 +458,7 @@ pub fn infer_layout(model: &mut Value, mode: Mode) {
     };
     let slots: Vec<u64> = running
         .iter()
-        .map(|c| u64::from(c.default_slot()))
+        .map(|c| u64::from(mode.default_slot(*c)))
         .collect();
     let base = |ps: &[u64]| -> Option<u64> {
         let b = ps[0].checked_sub(slots[0])?;
@@ -489,12 +488,12 @@ pub fn infer_layout(model: &mut Value, mode: Mode) {
 pub fn classify(
     merged: &Merged,
     consumed: &BTreeSet<Path>,
-    mode: Mode,
+    mode: Stage,
     regenerated: Option<&Value>,
 ) -> Vec<NotCarried> {
     let other_components: Vec<&str> = crate::model::Component::ALL
         .iter()
-        .filter(|c| !mode.components().contains(c))
+        .filter(|c| !mode.runs(**c))
         .map(|c| c.values_key())
         .collect();
     let mut out = Vec::new();

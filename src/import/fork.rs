@@ -12,7 +12,7 @@ use std::path::Path;
 use super::table::{Expanded, Target, Transform};
 use crate::diag::{Diagnostic, Location};
 use crate::lint::manifest::read_manifest;
-use crate::model::{Component, Mode};
+use crate::model::{Component, Stage};
 
 /// Which port of which workload a value feeds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct Fork {
 
 impl Fork {
     /// Rows for the components `mode` runs (values the table already maps are left to it).
-    pub fn rows(&self, mode: Mode) -> Vec<Expanded> {
+    pub fn rows(&self, mode: Stage) -> Vec<Expanded> {
         let known: Vec<String> = super::table::rows(mode)
             .into_iter()
             .map(|r| r.from)
@@ -56,7 +56,7 @@ impl Fork {
                 continue;
             }
             let pointer = match &f.feeds {
-                Feeds::Loki(c, _) if !mode.components().contains(c) => continue,
+                Feeds::Loki(c, _) if !mode.runs(*c) => continue,
                 Feeds::Loki(c, PortKind::Http) => format!("/components/{}/http", c.name()),
                 Feeds::Loki(c, PortKind::Grpc) => format!("/components/{}/grpc", c.name()),
                 Feeds::Gateway => "/gateway/port".to_owned(),
@@ -258,8 +258,11 @@ spec:
             "templates/distributor/deployment.yaml:15:30 containerPort `http-metrics`"
         );
         let fork = Fork { found };
-        let rows = fork.rows(Mode::Distributed);
+        let rows = fork.rows(Stage::single(crate::model::Mode::Distributed));
         assert_eq!(rows[0].pointer, "/components/distributor/http");
-        assert!(fork.rows(Mode::Monolithic).is_empty());
+        assert!(
+            fork.rows(Stage::single(crate::model::Mode::Monolithic))
+                .is_empty()
+        );
     }
 }

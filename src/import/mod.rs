@@ -27,7 +27,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Failure, Location};
-use crate::model::Mode;
+use crate::model::{Mode, Stage};
 use layers::{Merged, Origin, path_of};
 
 /// The community chart's values.yaml (grafana-community/helm-charts `charts/loki` 18.11.0,
@@ -86,8 +86,6 @@ pub enum Reason {
     Refused,
     /// The Plan derives this value and derives something else for this model.
     Differs,
-    /// A transitional `deploymentMode`: the model runs one mode.
-    Transitional,
     /// Another spelling of the same key set it too, and that one was carried.
     Superseded,
     /// A chart default the model refuses (a DaemonSet canary's `replicas`): the chart's
@@ -116,7 +114,6 @@ impl Reason {
             Reason::NotModelled => "not modelled yet",
             Reason::Refused => "refused by the model",
             Reason::Differs => "owned by the plan, differs",
-            Reason::Transitional => "transitional mode",
             Reason::Superseded => "superseded",
             Reason::DefaultRefused => "default, refused by the model",
             Reason::Derived => "owned by the plan",
@@ -139,7 +136,8 @@ pub struct NotCarried {
 /// The result: a model that validates and plans, and the account of every value.
 #[derive(Debug)]
 pub struct Imported {
-    pub mode: Mode,
+    /// The stage: one mode, or a transition (a transitional `deploymentMode`).
+    pub mode: Stage,
     /// The model tree written (portplan.yaml's keys).
     pub model: Value,
     /// Every model key written, with its origin.
@@ -266,7 +264,7 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
     }
 
     let mut not_carried = Vec::new();
-    let (mode, mode_origin) = mode_of(&merged, facts.as_ref(), generated, &mut not_carried)?;
+    let (mode, mode_origin) = mode_of(&merged, facts.as_ref(), generated)?;
 
     let mut model = facts
         .as_ref()
@@ -292,7 +290,18 @@ pub fn import(opts: &Options) -> Result<Imported, Failure> {
         .unwrap_or_else(|| release.clone());
     build::set(&mut model, "/release", Value::String(release));
     build::set(&mut model, "/namespace", Value::String(namespace));
-    build::set(&mut model, "/mode", Value::String(mode.as_str().to_owned()));
+    build::set(
+        &mut model,
+        "/mode",
+        Value::String(mode.mode.as_str().to_owned()),
+    );
+    if let Some(to) = mode.to {
+        build::set(
+            &mut model,
+            "/transition",
+            Value::String(to.as_str().to_owned()),
+        );
+    }
 
     let mut draft = build::Draft::new(model);
     if let Some(f) = &facts {
@@ -422,13 +431,13 @@ fn is_given(merged: &Merged, dotted: &str) -> bool {
             .is_some_and(|(_, ls)| ls.iter().any(|p| merged.leaf(p).is_some_and(|l| l.given)))
 }
 
-/// The mode: `deploymentMode`, else the generated chart's facts or layout.
+/// The stage: `deploymentMode` (a transitional one is the model's `mode` with `transition`),
+/// else the generated chart's facts or layout.
 fn mode_of(
     merged: &Merged,
     facts: Option<&generated::Facts>,
     generated: bool,
-    out: &mut Vec<NotCarried>,
-) -> Result<(Mode, Option<Origin>), Failure> {
+) -> Result<(Stage, Option<Origin>), Failure> {
     if let Some(leaf) = merged.leaf(&path_of("deploymentMode")) {
         let written = match &leaf.value {
             Value::String(s) => s.clone(),
@@ -450,18 +459,11 @@ fn mode_of(
             let source = std::fs::read_to_string(&leaf.origin.file).ok();
             return Err(Failure::new(vec![d], source));
         };
-        let mode = *modes.last().expect("a mode runs at least one mode");
-        if modes.len() > 1 {
-            out.push(NotCarried {
-                path: "deploymentMode".into(),
-                origin: leaf.origin.clone(),
-                reason: Reason::Transitional,
-                detail: format!(
-                    "`{written}` runs {} and {} at once; the model runs one mode and was written for {mode}: set `mode:` to the one you are moving to",
-                    modes[0], modes[1]
-                ),
-            });
-        }
+        // The chart's transitional modes serve their smaller mode (its gateway routes there).
+        let mode = match modes {
+            [a, b] => Stage::new(*a, *b).unwrap_or(Stage::single(*a)),
+            _ => Stage::single(modes[0]),
+        };
         return Ok((mode, Some(leaf.origin.clone())));
     }
     if let Some(m) = facts
@@ -469,13 +471,18 @@ fn mode_of(
         .and_then(Value::as_str)
         .and_then(Mode::from_spelling)
     {
-        return Ok((m, None));
+        let to = facts
+            .and_then(|f| f.model.get("transition"))
+            .and_then(Value::as_str)
+            .and_then(Mode::from_spelling);
+        let stage = to.and_then(|to| Stage::new(m, to).ok());
+        return Ok((stage.unwrap_or(Stage::single(m)), None));
     }
     if generated {
         for mode in [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed] {
             let key = mode.components()[0].values_key();
             if merged.get(&path_of(key)).is_some() {
-                return Ok((mode, None));
+                return Ok((Stage::single(mode), None));
             }
         }
     }

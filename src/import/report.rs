@@ -88,6 +88,8 @@ fn line(n: &super::NotCarried) -> String {
 struct Json<'a> {
     model: &'a str,
     mode: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transition: Option<&'a str>,
     base: Option<&'a str>,
     carried: &'a [super::Carried],
     not_carried: &'a [super::NotCarried],
@@ -98,7 +100,8 @@ struct Json<'a> {
 pub fn json(imported: &Imported, out_name: &str) -> String {
     let j = Json {
         model: out_name,
-        mode: imported.mode.as_str(),
+        mode: imported.mode.mode.as_str(),
+        transition: imported.mode.to.map(|m| m.as_str()),
         base: imported.base.as_deref(),
         carried: &imported.carried,
         not_carried: &imported.not_carried,

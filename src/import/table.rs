@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Component, Mode};
+use crate::model::{Component, Stage};
 
 /// How a chart value becomes a model value. Type errors are left to the model, whose
 /// message the not-carried list then shows.
@@ -384,9 +384,9 @@ pub struct Expanded {
 }
 
 /// Every row for `mode`, `{c}` replaced by each component it runs.
-pub fn rows(mode: Mode) -> Vec<Expanded> {
+pub fn rows(mode: Stage) -> Vec<Expanded> {
     let mut out: Vec<Expanded> = GLOBAL.iter().map(|r| expand(r, None)).collect();
-    for &c in mode.components() {
+    for c in mode.components() {
         out.extend(PER_COMPONENT.iter().map(|r| expand(r, Some(c))));
         let p = format!("/components/{}", c.name());
         out.extend(
@@ -630,14 +630,14 @@ mod tests {
 
     #[test]
     fn rows_expand_per_component() {
-        let rows = rows(Mode::SimpleScalable);
+        let rows = rows(Stage::single(crate::model::Mode::SimpleScalable));
         let r = rows
             .iter()
             .find(|r| r.from == "write.service.trafficDistribution")
             .unwrap();
         assert_eq!(r.pointer, "/components/write/trafficDistribution");
         assert!(!rows.iter().any(|r| r.from.starts_with("distributor.")));
-        let mono = super::rows(Mode::Monolithic);
+        let mono = super::rows(Stage::single(crate::model::Mode::Monolithic));
         let r = mono
             .iter()
             .find(|r| r.from == "singleBinary.replicas")

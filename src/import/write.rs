@@ -18,6 +18,7 @@ const ORDER: &[&str] = &[
     "clusterDomain",
     "kubeVersion",
     "mode",
+    "transition",
     "ports",
     "authEnabled",
     "trafficDistribution",

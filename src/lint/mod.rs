@@ -206,6 +206,6 @@ fn chart_values(path: &PathBuf, ctx: &Context, out: &mut Vec<Finding>) -> Result
             return Err(f);
         }
     };
-    mode_transition::check_chart(&shown, &chart, ctx.plan.mode, out);
+    mode_transition::check_chart(&shown, &chart, ctx.plan.stage(), out);
     Ok(())
 }

@@ -79,6 +79,262 @@ impl Mode {
     }
 }
 
+/// Where a deployment stands on the migration path monolithic <-> simple-scalable <->
+/// distributed: one mode, or a transition that runs `mode`'s workloads and `to`'s side by
+/// side (the community chart's `SingleBinary<->SimpleScalable` and
+/// `SimpleScalable<->Distributed`). The gateway, the clients and every component-to-component
+/// address stay with `mode`, the set that serves, until the model names `to` as its mode.
+///
+/// The model's `mode:` is read as a `Stage` (a transitional spelling names both modes), and
+/// the Plan's stage adds the model's `transition:`. Only neighbours may be in a transition:
+/// [`Stage::new`] refuses anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    /// The mode that serves: the gateway routes to its workloads.
+    pub mode: Mode,
+    /// The mode being moved to, whose workloads run beside `mode`'s and join its ring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Mode>,
+}
+
+/// Why two modes cannot be in one transition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageError {
+    /// `to` is `mode` itself.
+    Same,
+    /// monolithic <-> distributed: the step between is simple-scalable.
+    NotNeighbours,
+}
+
+impl Mode {
+    /// Position on the migration path.
+    pub fn rank(self) -> u8 {
+        match self {
+            Mode::Monolithic => 0,
+            Mode::SimpleScalable => 1,
+            Mode::Distributed => 2,
+        }
+    }
+
+    fn of_rank(r: u8) -> Mode {
+        match r {
+            0 => Mode::Monolithic,
+            1 => Mode::SimpleScalable,
+            _ => Mode::Distributed,
+        }
+    }
+
+    /// The community chart's `deploymentMode` name.
+    pub fn chart_name(self) -> &'static str {
+        match self {
+            Mode::Monolithic => "SingleBinary",
+            Mode::SimpleScalable => "SimpleScalable",
+            Mode::Distributed => "Distributed",
+        }
+    }
+
+    /// The mode one step from `self` towards `target` (`self` when they are equal).
+    pub fn toward(self, target: Mode) -> Mode {
+        match self.rank().cmp(&target.rank()) {
+            std::cmp::Ordering::Less => Mode::of_rank(self.rank() + 1),
+            std::cmp::Ordering::Greater => Mode::of_rank(self.rank() - 1),
+            std::cmp::Ordering::Equal => self,
+        }
+    }
+}
+
+/// With `per-component` ports, the slots of a transition's incoming set are its mode's
+/// slots plus this, so the two sets never share a port (single-binary and write, write and
+/// distributor all have slot 1) and a flow log still names the component.
+pub const TRANSITION_SLOT_OFFSET: u16 = 10;
+
+/// The community chart's transitional `deploymentMode` values: the mode its gateway keeps
+/// routing to, and the one added beside it.
+const TRANSITION_SPELLINGS: [(&str, Mode, Mode); 3] = [
+    (
+        "SingleBinary<->SimpleScalable",
+        Mode::Monolithic,
+        Mode::SimpleScalable,
+    ),
+    (
+        "Monolithic<->SimpleScalable",
+        Mode::Monolithic,
+        Mode::SimpleScalable,
+    ),
+    (
+        "SimpleScalable<->Distributed",
+        Mode::SimpleScalable,
+        Mode::Distributed,
+    ),
+];
+
+impl Stage {
+    /// One mode, no transition.
+    pub fn single(mode: Mode) -> Stage {
+        Stage { mode, to: None }
+    }
+
+    /// A transition from `mode` to `to`, which must be its neighbour.
+    pub fn new(mode: Mode, to: Mode) -> Result<Stage, StageError> {
+        if mode == to {
+            Err(StageError::Same)
+        } else if mode.rank().abs_diff(to.rank()) > 1 {
+            Err(StageError::NotNeighbours)
+        } else {
+            Ok(Stage { mode, to: Some(to) })
+        }
+    }
+
+    /// A `mode:` spelling: a mode's, or a transitional one of the community chart.
+    pub fn from_spelling(s: &str) -> Option<Stage> {
+        if let Some(m) = Mode::from_spelling(s) {
+            return Some(Stage::single(m));
+        }
+        TRANSITION_SPELLINGS
+            .iter()
+            .find(|(n, ..)| *n == s)
+            .map(|&(_, mode, to)| Stage { mode, to: Some(to) })
+    }
+
+    /// Every spelling `mode:` accepts: the modes', then the transitional ones.
+    pub fn spellings() -> impl Iterator<Item = &'static str> {
+        Mode::spellings().chain(TRANSITION_SPELLINGS.iter().map(|(n, ..)| *n))
+    }
+
+    /// The transitional spellings of the community chart that name `mode` -> `to`.
+    pub fn transition_spellings(mode: Mode, to: Mode) -> impl Iterator<Item = &'static str> {
+        TRANSITION_SPELLINGS
+            .iter()
+            .filter(move |(_, m, t)| *m == mode && *t == to)
+            .map(|(n, ..)| *n)
+    }
+
+    /// The modes whose workloads run: the serving one first.
+    pub fn modes(self) -> Vec<Mode> {
+        std::iter::once(self.mode).chain(self.to).collect()
+    }
+
+    /// Whether `c` runs in this stage (in either set).
+    pub fn runs(self, c: Component) -> bool {
+        self.modes().iter().any(|m| m.components().contains(&c))
+    }
+
+    /// Every component that runs: the serving set's, then the incoming set's.
+    pub fn components(self) -> Vec<Component> {
+        self.modes()
+            .iter()
+            .flat_map(|m| m.components().iter().copied())
+            .collect()
+    }
+
+    /// `c`'s slot in the per-component layout when the model gives none: its own, plus
+    /// [`TRANSITION_SLOT_OFFSET`] in a transition's incoming set.
+    pub fn default_slot(self, c: Component) -> u16 {
+        if self.to.is_some_and(|to| to.components().contains(&c)) {
+            c.default_slot() + TRANSITION_SLOT_OFFSET
+        } else {
+            c.default_slot()
+        }
+    }
+
+    /// The mode that runs `c`: the serving mode's set first.
+    pub fn mode_of(self, c: Component) -> Option<Mode> {
+        self.modes()
+            .into_iter()
+            .find(|m| m.components().contains(&c))
+    }
+
+    /// The community chart's `deploymentMode` for this stage (a transition is named with
+    /// the smaller mode first, as the chart does, whichever way it goes).
+    pub fn chart_name(self) -> String {
+        match self.to {
+            None => self.mode.chart_name().to_owned(),
+            Some(to) => {
+                let (a, b) = if self.mode.rank() < to.rank() {
+                    (self.mode, to)
+                } else {
+                    (to, self.mode)
+                };
+                format!("{}<->{}", a.chart_name(), b.chart_name())
+            }
+        }
+    }
+
+    /// The next stage on the way to `target`: from a mode, the transition to its neighbour;
+    /// from a transition, the mode it moves to (or back, when `target` lies the other way).
+    /// `None` once `target` is reached.
+    pub fn next_toward(self, target: Mode) -> Option<Stage> {
+        match self.to {
+            None if self.mode == target => None,
+            None => Some(Stage {
+                mode: self.mode,
+                to: Some(self.mode.toward(target)),
+            }),
+            Some(to) => {
+                // Finish the transition when it heads towards target, else go back.
+                let ahead =
+                    to.rank().abs_diff(target.rank()) <= self.mode.rank().abs_diff(target.rank());
+                Some(Stage::single(if ahead { to } else { self.mode }))
+            }
+        }
+    }
+
+    /// Every stage from `self` to `target`, `self` excluded.
+    pub fn path_to(self, target: Mode) -> Vec<Stage> {
+        let mut out = Vec::new();
+        let mut at = self;
+        while let Some(next) = at.next_toward(target) {
+            out.push(next);
+            at = next;
+        }
+        out
+    }
+
+    /// How the model says this stage: `mode: monolithic` or
+    /// `mode: monolithic, transition: simple-scalable`.
+    pub fn model_keys(self) -> String {
+        match self.to {
+            None => format!("`mode: {}`", self.mode),
+            Some(to) => format!("`mode: {}` with `transition: {to}`", self.mode),
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to {
+            None => write!(f, "{}", self.mode),
+            Some(to) => write!(f, "{} -> {to} (transition)", self.mode),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Stage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Stage::from_spelling(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` is not one of {}",
+                s.escape_debug(),
+                Stage::spellings().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Stage {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DeploymentMode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "How Loki is split into processes: `monolithic`, `simple-scalable` or `distributed`; the community chart's `SingleBinary`, `Monolithic`, `SimpleScalable` and `Distributed` are accepted too, and its transitional `SingleBinary<->SimpleScalable` (`Monolithic<->SimpleScalable`) and `SimpleScalable<->Distributed`, which run both modes' workloads with the gateway on the first (the same as `mode:` with `transition:`).",
+            "type": "string",
+            "enum": Stage::spellings().collect::<Vec<_>>(),
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -265,5 +521,73 @@ impl Component {
 impl fmt::Display for Component {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Mode::*;
+
+    #[test]
+    fn only_neighbours_are_a_transition() {
+        assert!(Stage::new(Monolithic, SimpleScalable).is_ok());
+        assert!(Stage::new(Distributed, SimpleScalable).is_ok());
+        assert_eq!(
+            Stage::new(Monolithic, Distributed),
+            Err(StageError::NotNeighbours)
+        );
+        assert_eq!(Stage::new(Distributed, Distributed), Err(StageError::Same));
+    }
+
+    #[test]
+    fn the_charts_spellings_are_stages() {
+        let t = Stage::from_spelling("Monolithic<->SimpleScalable").unwrap();
+        assert_eq!((t.mode, t.to), (Monolithic, Some(SimpleScalable)));
+        assert_eq!(t.chart_name(), "SingleBinary<->SimpleScalable");
+        let back = Stage::new(Distributed, SimpleScalable).unwrap();
+        assert_eq!(back.chart_name(), "SimpleScalable<->Distributed");
+        assert_eq!(
+            Stage::from_spelling("SingleBinary"),
+            Some(Stage::single(Monolithic))
+        );
+        assert_eq!(Stage::from_spelling("monolithic<->distributed"), None);
+    }
+
+    #[test]
+    fn the_path_goes_one_stage_at_a_time() {
+        let names: Vec<String> = Stage::single(Monolithic)
+            .path_to(Distributed)
+            .iter()
+            .map(|s| s.chart_name())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "SingleBinary<->SimpleScalable",
+                "SimpleScalable",
+                "SimpleScalable<->Distributed",
+                "Distributed"
+            ]
+        );
+        // Half-way the other way: go back first.
+        let t = Stage::new(SimpleScalable, Distributed).unwrap();
+        assert_eq!(
+            t.next_toward(Monolithic),
+            Some(Stage::single(SimpleScalable))
+        );
+        assert_eq!(t.next_toward(Distributed), Some(Stage::single(Distributed)));
+        assert_eq!(Stage::single(Distributed).next_toward(Distributed), None);
+    }
+
+    #[test]
+    fn the_incoming_set_takes_offset_slots() {
+        let t = Stage::new(Monolithic, SimpleScalable).unwrap();
+        assert_eq!(t.default_slot(Component::SingleBinary), 1);
+        assert_eq!(t.default_slot(Component::Write), 11);
+        assert_eq!(
+            Stage::single(SimpleScalable).default_slot(Component::Write),
+            1
+        );
     }
 }

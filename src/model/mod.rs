@@ -14,7 +14,7 @@ mod types;
 
 pub use crate::suggest::did_you_mean;
 pub use clients::*;
-pub use component::{Component, Mode};
+pub use component::{Component, Mode, Stage, StageError, TRANSITION_SLOT_OFFSET};
 pub use kube::KubeVersion;
 pub use load::{LoadedModel, load_model, model_of, parse_model, typed};
 pub use scalars::Port;
@@ -29,24 +29,73 @@ pub fn json_schema() -> serde_json::Value {
     let schema = settings.into_generator().into_root_schema_for::<Model>();
     let mut schema = serde_json::to_value(schema).unwrap_or_default();
     let modes = [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed];
-    let rules: Vec<serde_json::Value> = modes
-        .iter()
-        .map(|&mode| {
-            let spellings: Vec<&str> = Mode::spellings()
-                .filter(|s| Mode::from_spelling(s) == Some(mode))
-                .collect();
-            let names: Vec<&str> = mode.components().iter().map(|c| c.name()).collect();
-            // (That a mode other than monolithic needs `storage` is left to the Plan, whose
-            // message says why.)
-            let then = serde_json::json!({
-                "properties": { "components": { "propertyNames": { "enum": names } } }
-            });
-            serde_json::json!({
-                "if": { "properties": { "mode": { "enum": spellings } }, "required": ["mode"] },
-                "then": then,
-            })
+    let spellings_of = |mode: Mode| -> Vec<&'static str> {
+        Mode::spellings()
+            .filter(|s| Mode::from_spelling(s) == Some(mode))
+            .collect()
+    };
+    let names_of = |modes: &[Mode]| -> Vec<&'static str> {
+        modes
+            .iter()
+            .flat_map(|m| m.components().iter().map(|c| c.name()))
+            .collect()
+    };
+    let components_only = |names: Vec<&'static str>| {
+        serde_json::json!({
+            "properties": { "components": { "propertyNames": { "enum": names } } }
         })
-        .collect();
+    };
+    let mut rules: Vec<serde_json::Value> = Vec::new();
+    for &mode in &modes {
+        // (That a mode other than monolithic needs `storage` is left to the Plan, whose
+        // message says why.)
+        let neighbours: Vec<Mode> = modes
+            .iter()
+            .copied()
+            .filter(|&to| Stage::new(mode, to).is_ok())
+            .collect();
+        let neighbour_spellings: Vec<&str> =
+            neighbours.iter().flat_map(|&m| spellings_of(m)).collect();
+        // One mode: its own components. With `transition:`, a neighbour only.
+        rules.push(serde_json::json!({
+            "if": {
+                "properties": { "mode": { "enum": spellings_of(mode) } },
+                "required": ["mode"],
+                "not": { "required": ["transition"] }
+            },
+            "then": components_only(names_of(&[mode])),
+        }));
+        rules.push(serde_json::json!({
+            "if": { "properties": { "mode": { "enum": spellings_of(mode) } }, "required": ["mode", "transition"] },
+            "then": { "properties": { "transition": { "enum": neighbour_spellings } } },
+        }));
+        for to in neighbours {
+            rules.push(serde_json::json!({
+                "if": {
+                    "properties": {
+                        "mode": { "enum": spellings_of(mode) },
+                        "transition": { "enum": spellings_of(to) }
+                    },
+                    "required": ["mode", "transition"]
+                },
+                "then": components_only(names_of(&[mode, to])),
+            }));
+        }
+    }
+    // The community chart's transitional spellings name both modes; `transition:` beside
+    // them would say it twice.
+    for (from, to) in [
+        (Mode::Monolithic, Mode::SimpleScalable),
+        (Mode::SimpleScalable, Mode::Distributed),
+    ] {
+        let spellings: Vec<&str> = Stage::transition_spellings(from, to).collect();
+        let mut then = components_only(names_of(&[from, to]));
+        then["properties"]["transition"] = serde_json::json!(false);
+        rules.push(serde_json::json!({
+            "if": { "properties": { "mode": { "enum": spellings } }, "required": ["mode"] },
+            "then": then,
+        }));
+    }
     schema["allOf"] = serde_json::Value::Array(rules);
     schema
 }

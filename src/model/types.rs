@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::pod::pod_settings;
 use super::scalars::*;
-use super::{Clients, KubeVersion, Mode};
+use super::{Clients, KubeVersion, Mode, Stage};
 
 /// One Loki deployment: the whole of `portplan.yaml`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -21,8 +21,16 @@ pub struct Model {
     /// Lowest Kubernetes version the deployment must run on. Default `"1.31"`.
     #[serde(default)]
     pub kube_version: Option<KubeVersion>,
-    /// Deployment mode: `monolithic` (alias `SingleBinary`), `simple-scalable` or `distributed`.
-    pub mode: Mode,
+    /// Deployment mode: `monolithic` (alias `SingleBinary`), `simple-scalable` or `distributed`;
+    /// the community chart's transitional `SingleBinary<->SimpleScalable` and
+    /// `SimpleScalable<->Distributed` name a mode and its `transition`.
+    pub mode: Stage,
+    /// The mode this deployment is moving to: its workloads run beside `mode`'s and join the
+    /// same ring, while the gateway and the clients stay with `mode`. A neighbour of `mode`
+    /// only (monolithic <-> simple-scalable <-> distributed). Once they are ready, set `mode`
+    /// to it and remove `transition`.
+    #[serde(default)]
+    pub transition: Option<Mode>,
     /// Port strategy. Default: `shared` (upstream's 3100/9095 for every component).
     #[serde(default)]
     pub ports: Option<PortLayout>,

@@ -35,7 +35,11 @@ pub struct Plan {
     pub namespace: String,
     pub cluster_domain: String,
     pub kube_version: KubeVersion,
+    /// The mode that serves: the gateway, the clients and every address follow it.
     pub mode: Mode,
+    /// A transition to the neighbouring mode (`transition:`), whose workloads run too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<TransitionPlan>,
     pub strategy: PortStrategy,
     /// `common.replication_factor`: 1 for a single ingester, else 3.
     pub replication_factor: u32,
@@ -84,6 +88,32 @@ pub struct Plan {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A transition: both modes' workloads run and share one ring; the serving mode keeps the
+/// gateway until the model switches.
+#[derive(Clone, Debug, Serialize)]
+pub struct TransitionPlan {
+    /// The mode being moved to.
+    pub to: Mode,
+    /// The community chart's `deploymentMode` for this stage (`SingleBinary<->SimpleScalable`).
+    pub chart_mode: String,
+    /// The incoming set's components, in order.
+    pub incoming: Vec<&'static str>,
+    /// The serving set's components, removed by the next step.
+    pub outgoing: Vec<&'static str>,
+    /// What to do next, as one sentence ([`topology::next_step`]).
+    pub next_step: String,
+}
+
+impl Plan {
+    /// The stage on the migration path: the serving mode, and the transition's target.
+    pub fn stage(&self) -> crate::model::Stage {
+        crate::model::Stage {
+            mode: self.mode,
+            to: self.transition.as_ref().map(|t| t.to),
+        }
+    }
+}
+
 /// The Services in front of one workload.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServiceNames {
@@ -111,8 +141,13 @@ pub struct ComponentPlan {
     /// Whether its pods join the memberlist gossip ring (they carry the memberlist label and
     /// listen on the gossip port).
     pub memberlist: bool,
-    /// What it serves in this mode (push, query, tail, ...).
+    /// What it serves in this mode (push, query, tail, ...); nothing for a transition's
+    /// incoming set.
     pub roles: Vec<topology::Role>,
+    /// Whether it belongs to the set a transition adds (`transition:`): its pods join the
+    /// ring, the gateway does not route to them yet.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub incoming: bool,
     pub replicas: u32,
     pub http_port: u16,
     pub grpc_port: u16,

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Component, Mode};
+use crate::model::{Component, Mode, Stage};
 
 /// A job in a Loki deployment that exactly one workload serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -116,6 +116,48 @@ pub fn joins_memberlist(component: Component) -> bool {
         component,
         Component::IndexGateway | Component::QueryFrontend | Component::QueryScheduler
     )
+}
+
+/// The next step of a transition, as one sentence (readers prefix it with `next:`): switch `mode` to the incoming mode once
+/// its pods are ready. `moved_slots` are the incoming components whose per-component slot
+/// is the transition's (its mode's slot plus the offset), with that slot: after the switch
+/// they would go back to their mode's own, unless the model pins them.
+pub fn next_step(stage: Stage, moved_slots: &[(&str, u16)]) -> Option<String> {
+    let to = stage.to?;
+    let names = |m: Mode| {
+        let n: Vec<&str> = m.components().iter().map(|c| c.name()).collect();
+        match n.as_slice() {
+            [one] => format!("{one} pods"),
+            [init @ .., last] if n.len() <= 3 => format!("{} and {last} pods", init.join(", ")),
+            _ => format!("{} pods", m),
+        }
+    };
+    let workloads = |m: Mode| match m {
+        Mode::Monolithic => "single-binary workload".to_owned(),
+        Mode::SimpleScalable => "write, read and backend workloads".to_owned(),
+        Mode::Distributed => "distributed workloads".to_owned(),
+    };
+    let mut s = format!(
+        "set `mode: {to}` and remove `transition` once the {} are ready (joined the ring); the gateway then routes to them and the {} {} removed",
+        names(to),
+        workloads(stage.mode),
+        if stage.mode == Mode::Monolithic {
+            "is"
+        } else {
+            "are"
+        },
+    );
+    if !moved_slots.is_empty() {
+        let pins: Vec<String> = moved_slots
+            .iter()
+            .map(|(c, slot)| format!("components.{c}.slot: {slot}"))
+            .collect();
+        s.push_str(&format!(
+            "; to keep their ports, set {} first",
+            pins.join(", ")
+        ));
+    }
+    Some(s)
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ impl Templates {
         tera.autoescape_on(Vec::<&str>::new());
         tera.register_filter("yaml", yaml_filter);
         tera.register_filter("quote", quote_filter);
+        tera.register_filter("wrap", wrap_filter);
         // All at once: a template may include one that sorts after it. Tera's report names
         // the template and line.
         tera.add_raw_templates(self.sources.iter().map(|(p, t)| (p.as_str(), t.as_str())))
@@ -135,4 +136,37 @@ fn yaml_filter(v: &tera::Value, _: Kwargs, _: &State) -> String {
 /// `x | quote`: a string as a double-quoted literal, safe in YAML, Alloy and nginx.
 fn quote_filter(v: &str, _: Kwargs, _: &State) -> String {
     serde_json::to_string(v).expect("strings serialise")
+}
+
+/// `x | wrap`: prose broken at spaces into lines of at most 96 characters (a word longer
+/// than that stays whole), for NOTES.txt.
+fn wrap_filter(v: &str, _: Kwargs, _: &State) -> String {
+    wrap(v, 96)
+}
+
+fn wrap(v: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in v.split(' ').filter(|w| !w.is_empty()) {
+        if line > 0 && line + 1 + word.len() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wrap_breaks_at_spaces() {
+        assert_eq!(super::wrap("aa bb cc", 5), "aa bb\ncc");
+        assert_eq!(super::wrap("a verylongword b", 4), "a\nverylongword\nb");
+        assert_eq!(super::wrap("", 4), "");
+    }
 }

@@ -21,14 +21,19 @@ pub fn model_facts(plan: &Plan) -> Value {
     m.insert("clusterDomain".into(), json!(plan.cluster_domain));
     m.insert("kubeVersion".into(), json!(plan.kube_version.to_string()));
     m.insert("mode".into(), json!(plan.mode.as_str()));
+    if let Some(t) = &plan.transition {
+        m.insert("transition".into(), json!(t.to.as_str()));
+    }
     // The strategy: the ports themselves are in values.yaml, and one component's port
     // does not say whether it is a base plus a slot.
     m.insert("ports".into(), json!({"strategy": plan.strategy}));
     m.insert("authEnabled".into(), json!(plan.auth_enabled));
     // Optional components the mode could run and the chart does not, and non-default slots.
     let mut components = Map::new();
-    for &c in plan.mode.components() {
+    let stage = plan.stage();
+    for c in stage.components() {
         let planned = plan.components.iter().find(|p| p.name == c.name());
+        let default_slot = stage.default_slot(c);
         let mut s = Map::new();
         match planned {
             None => {
@@ -37,7 +42,7 @@ pub fn model_facts(plan: &Plan) -> Value {
             Some(p) => {
                 if plan.strategy == PortStrategy::PerComponent
                     && let Some(slot) = p.slot
-                    && slot != c.default_slot()
+                    && slot != default_slot
                 {
                     s.insert("slot".into(), json!(slot));
                 }
@@ -49,14 +54,10 @@ pub fn model_facts(plan: &Plan) -> Value {
     }
     // Zone-aware ingesters: values.yaml has one `ingester` key either way.
     if plan.zone_aware
-        && let Some(ingester) = plan
-            .mode
-            .components()
-            .iter()
-            .find(|c| c.name() == "ingester")
+        && let Some(ingester) = plan.components.iter().find(|c| c.name == "ingester")
     {
         let entry = components
-            .entry(ingester.name().to_owned())
+            .entry(ingester.name.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
         if let Some(o) = entry.as_object_mut() {
             o.insert("zoneAware".into(), json!(true));

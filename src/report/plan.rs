@@ -14,14 +14,33 @@ pub fn text(plan: &Plan) -> String {
         PortStrategy::Shared => "shared ports",
         PortStrategy::PerComponent => "per-component ports",
     };
+    let mode = match &plan.transition {
+        None => format!("{} mode", plan.mode),
+        Some(t) => format!("{} mode moving to {}", plan.mode, t.to),
+    };
     o.push_str(&format!(
-        "{} in namespace {}: {} mode, {strategy}, Kubernetes >= {}\n",
-        plan.release, plan.namespace, plan.mode, plan.kube_version
+        "{} in namespace {}: {mode}, {strategy}, Kubernetes >= {}\n",
+        plan.release, plan.namespace, plan.kube_version
     ));
     o.push_str(&format!(
         "trafficDistribution: {}\n\n",
         plan.traffic_distribution.unwrap_or("(unset)")
     ));
+    if let Some(t) = &plan.transition {
+        o.push_str(&format!(
+            "Transition {} -> {} (the community chart's deploymentMode {})\n",
+            plan.mode, t.to, t.chart_mode
+        ));
+        o.push_str(&format!(
+            "  serving   {}: the gateway and the clients route here\n",
+            t.outgoing.join(", ")
+        ));
+        o.push_str(&format!(
+            "  incoming  {}: the same memberlist ring, no gateway traffic yet\n",
+            t.incoming.join(", ")
+        ));
+        o.push_str(&format!("  next: {}\n\n", t.next_step));
+    }
 
     o.push_str("Workloads\n");
     let mut rows = Vec::new();

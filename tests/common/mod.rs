@@ -108,6 +108,7 @@ pub fn models() -> Vec<(&'static str, &'static str)> {
         ("monolithic", "examples/monolithic.yaml"),
         ("simple-scalable", "examples/simple-scalable.yaml"),
         ("production", "examples/production.yaml"),
+        ("transition-ssd", "examples/transition-ssd.yaml"),
     ]
 }
 

@@ -365,3 +365,68 @@ fn the_routing_check_catches_planted_bugs() {
         "{p}"
     );
 }
+
+/// A transition (both workload sets running) routes every path to the serving set, as the
+/// community chart's gateway does during a migration: the rendered nginx config names only
+/// the serving set's Services, and real nginx sends every Loki API path there.
+#[test]
+fn a_transition_routes_to_the_serving_set_only() {
+    let Some(tools) = tools() else {
+        return;
+    };
+    for (model, serving, incoming) in [
+        (
+            "tests/cases/gateway/transition-monolithic.yaml",
+            &["single-binary"][..],
+            &["write", "read", "backend"][..],
+        ),
+        (
+            "examples/transition-ssd.yaml",
+            &["write", "read", "backend"],
+            &[
+                "distributor",
+                "ingester",
+                "querier",
+                "query-frontend",
+                "query-scheduler",
+                "index-gateway",
+                "compactor",
+            ],
+        ),
+    ] {
+        let g = Generated::ok(model, "routes-transition");
+        let t = &g.plan["transition"];
+        let names = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(names(&t["outgoing"]), serving, "{model}");
+        assert_eq!(names(&t["incoming"]), incoming, "{model}");
+        let conf = rendered_conf(&tools.helm, &g);
+        let release = g.plan["release"].as_str().unwrap();
+        let hosts: BTreeSet<String> = conf_upstreams(&conf)
+            .into_iter()
+            .map(|(_, host, _)| host)
+            .collect();
+        assert!(!hosts.is_empty(), "{model}: no upstreams in {conf}");
+        for host in &hosts {
+            assert!(
+                serving
+                    .iter()
+                    .any(|c| host.starts_with(&format!("{release}-{c}."))),
+                "{model}: the gateway routes to {host}, not the serving set {serving:?}"
+            );
+        }
+        let mut unplanned = Vec::new();
+        let problems = check_routes(&tools, model, &g.plan, &conf, &mut unplanned);
+        assert!(
+            problems.is_empty(),
+            "{model}: {} problem(s):\n  - {}",
+            problems.len(),
+            problems.join("\n  - ")
+        );
+    }
+}

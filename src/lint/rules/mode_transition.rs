@@ -1,12 +1,14 @@
-//! `mode-transition`: the model's deployment mode is two steps away from the mode the
-//! existing chart runs.
+//! `mode-transition`: the model's deployment mode (or transition) is two steps away from the
+//! mode the existing chart runs.
 //!
 //! Loki's modes share state through the ring and object storage, and the official chart
 //! migrates between neighbours with transitional modes that run both at once
 //! (`SingleBinary<->SimpleScalable`, `SimpleScalable<->Distributed`) while the ring hands
 //! over. There is no such path between monolithic and distributed: switching directly
 //! replaces every pod at once, ingesters lose their unflushed data and the ring's owners
-//! change under running queries. Go through simple-scalable.
+//! change under running queries. Go through simple-scalable, one stage at a time: a model
+//! with `transition:` is the chart's transitional mode, and the finding names the next stage
+//! (`Stage::next_toward`), in the model's keys and the community chart's `deploymentMode`.
 //!
 //! The existing mode is read from a chart's values: the official chart's `deploymentMode`,
 //! or the component keys of a values.yaml portplan generated (`singleBinary`, `write` /
@@ -18,14 +20,14 @@ use super::{Check, FileOutcome, FileRule, Reads, RuleInfo, SourceFile};
 use crate::diag::Severity;
 use crate::lint::Finding;
 use crate::lint::context::Context;
-use crate::model::Mode;
+use crate::model::{Mode, Stage};
 use crate::yaml::Location;
 
 pub static RULE: RuleInfo = RuleInfo {
     slug: "mode-transition",
     severity: Severity::Error,
     summary: "the model switches directly between monolithic and distributed",
-    fix: "migrate through simple-scalable: first mode: simple-scalable, then distributed (or back)",
+    fix: "migrate one stage at a time through simple-scalable: `transition: simple-scalable`, then `mode: simple-scalable`, then `transition: distributed`, then `mode: distributed` (or back)",
     check: Check::Files(&ModeTransition),
 };
 
@@ -79,23 +81,26 @@ pub fn chart_mode(text: &str) -> Option<Result<ChartMode, UnknownMode>> {
     if !generated {
         return None;
     }
-    let mode = [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed]
+    // A generated transition's values carry both sets' keys.
+    let modes: Vec<Mode> = [Mode::Monolithic, Mode::SimpleScalable, Mode::Distributed]
         .into_iter()
-        .find(|m| doc.value.get(m.components()[0].values_key()).is_some())?;
+        .filter(|m| doc.value.get(m.components()[0].values_key()).is_some())
+        .collect();
+    let mode = *modes.first()?;
     let key = mode.components()[0].values_key();
+    let what = match modes.as_slice() {
+        [one] => one.to_string(),
+        _ => modes
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+    };
     Some(Ok(ChartMode {
-        modes: vec![mode],
-        written: format!("{key}: (generated for {mode})"),
+        modes,
+        written: format!("{key}: (generated for {what})"),
         at: doc.key_location(&format!("/{key}")),
     }))
-}
-
-fn rank(m: Mode) -> i32 {
-    match m {
-        Mode::Monolithic => 0,
-        Mode::SimpleScalable => 1,
-        Mode::Distributed => 2,
-    }
 }
 
 struct ModeTransition;
@@ -107,40 +112,56 @@ impl FileRule for ModeTransition {
 
     fn check(&self, file: &SourceFile<'_>, ctx: &Context, out: &mut FileOutcome) {
         if let Some(Ok(chart)) = chart_mode(file.text) {
-            check_chart(file.path, &chart, ctx.plan.mode, &mut out.findings);
+            check_chart(file.path, &chart, ctx.plan.stage(), &mut out.findings);
         }
     }
 }
 
-/// Errors when `target` is more than one step from a mode the chart runs; `--chart-values`
-/// calls it too.
-pub fn check_chart(path: &str, chart: &ChartMode, target: Mode, out: &mut Vec<Finding>) {
-    let Some(from) = chart
+/// Errors when the model's stage is more than one step from a mode the chart runs (a mode
+/// two apart from one it runs, with no mode running on both sides); `--chart-values` calls
+/// it too. The hint is the next stage from the chart's towards the model's.
+pub fn check_chart(path: &str, chart: &ChartMode, model: Stage, out: &mut Vec<Finding>) {
+    let wanted = model.modes();
+    let shared = wanted.iter().any(|m| chart.modes.contains(m));
+    let Some((_, target)) = chart
         .modes
         .iter()
-        .copied()
-        .find(|m| (rank(*m) - rank(target)).abs() > 1)
+        .flat_map(|&c| wanted.iter().map(move |&w| (c, w)))
+        .find(|(c, w)| c.rank().abs_diff(w.rank()) > 1)
     else {
         return;
     };
-    let steps = match target {
-        Mode::Distributed => {
-            "deploymentMode SingleBinary<->SimpleScalable, then SimpleScalable, then SimpleScalable<->Distributed, then Distributed"
-        }
-        _ => {
-            "deploymentMode SimpleScalable<->Distributed, then SimpleScalable, then SingleBinary<->SimpleScalable, then SingleBinary"
-        }
+    if shared {
+        return;
+    }
+    // Where the chart stands: a transitional deploymentMode serves its smaller mode.
+    let at = match chart.modes.as_slice() {
+        [a, b] => Stage::new(*a, *b).unwrap_or(Stage::single(*a)),
+        _ => Stage::single(chart.modes[0]),
     };
+    let runs: Vec<&str> = chart.modes.iter().map(|m| m.as_str()).collect();
+    let runs = runs.join(" and ");
+    let model_target = model.to.unwrap_or(model.mode);
+    let path_stages = at.path_to(model_target);
+    let next = path_stages.first().copied().unwrap_or(model);
+    let asks = match model.to {
+        None => format!("the model asks for {}", model.mode),
+        Some(to) => format!("the model asks for the transition {} -> {to}", model.mode),
+    };
+    let way: Vec<String> = path_stages.iter().map(|s| s.chart_name()).collect();
     out.push(Finding::at(
         &RULE,
         path,
         chart.at,
         format!(
-            "the chart runs {from} (`{}`) and the model asks for {target}: Loki cannot move between {from} and {target} in one step",
+            "the chart runs {runs} (`{}`) and {asks}: Loki cannot move to {target} in one step",
             chart.written
         ),
         format!(
-            "set `mode: simple-scalable` in the model and roll that out first; with the official chart: {steps}"
+            "next: set {} in the model (the community chart's deploymentMode {}), roll it out and let it settle; the way from here: deploymentMode {}",
+            next.model_keys(),
+            next.chart_name(),
+            way.join(", then ")
         ),
     ));
 }

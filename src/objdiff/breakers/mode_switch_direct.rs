@@ -1,5 +1,6 @@
 //! `mode-switch-direct`: the before side runs Loki monolithic and the after side
-//! distributed, or the reverse, with no step between.
+//! distributed, or the reverse, with no step between: a mode two apart from one the before
+//! side runs, and no mode running on both sides (a side in a transition runs two).
 //!
 //! A single binary holds every ring and the WAL in one StatefulSet; the distributed
 //! components hold them in separate ones. Switching in one step leaves no moment where
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use super::{Breaker, BreakerInfo, Context, Finding};
 use crate::diag::Severity;
+use crate::model::{Mode, Stage};
 use crate::objdiff::object::Object;
 
 pub static BREAKER: BreakerInfo = BreakerInfo {
@@ -28,7 +30,7 @@ pub static BREAKER: BreakerInfo = BreakerInfo {
 struct ModeSwitchDirect;
 
 /// The deployment mode one workload runs, if it is a Loki one.
-fn mode_of(o: &Object) -> Option<&'static str> {
+fn mode_of(o: &Object) -> Option<Mode> {
     if !o.is_workload() {
         return None;
     }
@@ -48,22 +50,29 @@ fn mode_of(o: &Object) -> Option<&'static str> {
     });
     let role = target.or_else(|| o.component())?;
     Some(match role.split(',').next().unwrap_or(role) {
-        "all" | "single-binary" => "monolithic",
-        "write" | "read" | "backend" => "simple-scalable",
+        "all" | "single-binary" => Mode::Monolithic,
+        "write" | "read" | "backend" => Mode::SimpleScalable,
         "distributor" | "ingester" | "querier" | "query-frontend" | "query-scheduler"
-        | "index-gateway" | "compactor" | "ruler" => "distributed",
+        | "index-gateway" | "compactor" | "ruler" => Mode::Distributed,
         _ => return None,
     })
 }
 
-/// The modes a side's workloads run; "monolithic" only when nothing else runs.
-fn side_mode<'a>(objs: impl Iterator<Item = &'a Object>) -> Option<(&'static str, &'a Object)> {
-    let mut found: Vec<(&'static str, &Object)> =
-        objs.filter_map(|o| mode_of(o).map(|m| (m, o))).collect();
-    found.sort_by_key(|(m, _)| *m);
+/// The modes a side's workloads run (two in a transition), in migration order, each with
+/// the first workload found running it.
+fn side_modes<'a>(objs: impl Iterator<Item = &'a Object>) -> Vec<(Mode, &'a Object)> {
+    let mut found: Vec<(Mode, &Object)> = objs.filter_map(|o| mode_of(o).map(|m| (m, o))).collect();
+    found.sort_by_key(|(m, _)| m.rank());
     found.dedup_by_key(|(m, _)| *m);
-    match found.as_slice() {
-        [one] => Some(*one),
+    found
+}
+
+/// A side as a stage: one mode, or a transition served by its smaller mode (as the
+/// community chart's transitional modes are). `None` for no Loki workload or three modes.
+fn stage_of(modes: &[Mode]) -> Option<Stage> {
+    match modes {
+        [one] => Some(Stage::single(*one)),
+        [a, b] => Stage::new(*a, *b).ok(),
         _ => None,
     }
 }
@@ -71,30 +80,52 @@ fn side_mode<'a>(objs: impl Iterator<Item = &'a Object>) -> Option<(&'static str
 impl Breaker for ModeSwitchDirect {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let m = cx.matching;
-        let before = side_mode(
+        let before = side_modes(
             m.pairs
                 .iter()
                 .map(|p| p.before)
                 .chain(m.removed.iter().copied()),
         );
-        let after = side_mode(
+        let after = side_modes(
             m.pairs
                 .iter()
                 .map(|p| p.after)
                 .chain(m.added.iter().copied()),
         );
-        let (Some((b, obj)), Some((a, _))) = (before, after) else {
+        let b: Vec<Mode> = before.iter().map(|(m, _)| *m).collect();
+        let a: Vec<Mode> = after.iter().map(|(m, _)| *m).collect();
+        if a.iter().any(|x| b.contains(x)) {
+            return;
+        }
+        let Some((_, obj, to)) = before
+            .iter()
+            .flat_map(|&(bm, o)| a.iter().map(move |&am| (bm, o, am)))
+            .find(|(bm, _, am)| bm.rank().abs_diff(am.rank()) > 1)
+        else {
             return;
         };
-        if matches!(
-            (b, a),
-            ("monolithic", "distributed") | ("distributed", "monolithic")
-        ) {
-            out.push(
-                Finding::new(&BREAKER, obj, "spec.template.spec.containers[*].args[-target]", format!(
-                    "the deployment goes from {b} to {a} in one step"))
-                .with_hint("switch to simple-scalable first (or the chart's transitional mode, which runs both sets), let it settle, then take the next step"),
-            );
-        }
+        let (Some(from_stage), Some(to_stage)) = (stage_of(&b), stage_of(&a)) else {
+            return;
+        };
+        let target = to_stage.to.unwrap_or(to_stage.mode);
+        let next = from_stage.next_toward(target).unwrap_or(to_stage);
+        let names = |ms: &[Mode]| {
+            ms.iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        out.push(
+            Finding::new(&BREAKER, obj, "spec.template.spec.containers[*].args[-target]", format!(
+                "the deployment goes from {} to {} in one step", names(&b), names(&a)))
+            .with_hint(format!(
+                "next: deploy {} (portplan: {}) and let it settle; then take the next step towards {to}",
+                match next.to {
+                    Some(_) => format!("the transitional mode {}, which runs both sets", next.chart_name()),
+                    None => format!("{} ({})", next.mode, next.chart_name()),
+                },
+                next.model_keys(),
+            )),
+        );
     }
 }

@@ -19,6 +19,7 @@ mod loki;
 mod naming;
 mod pods;
 mod ports;
+mod stage;
 mod storage;
 mod traffic;
 mod workloads;
@@ -155,8 +156,9 @@ impl Resolver<'_> {
     }
 
     fn resolve(&mut self) -> Plan {
+        let stage = self.stage();
         let m = &self.lm.model;
-        let mode = m.mode;
+        let mode = stage.mode;
         let cluster_domain = m
             .cluster_domain
             .as_ref()
@@ -172,7 +174,7 @@ impl Resolver<'_> {
 
         let default_td = self.default_traffic_distribution(kube);
         let (strategy, layout) = self.layout();
-        let components = self.components(mode, strategy, &layout, default_td, kube, &naming);
+        let components = self.components(stage, strategy, &layout, default_td, kube, &naming);
         let memberlist_port = m
             .memberlist
             .as_ref()
@@ -182,7 +184,14 @@ impl Resolver<'_> {
         let caches = self.caches(mode, strategy, &naming);
         let auth_enabled = m.auth_enabled.unwrap_or(false);
         let canary = self.canary(auth_enabled);
-        let storage = self.storage(mode, &components);
+        // Storage as the mode that needs more of it: a transition out of or into monolithic
+        // runs a simple-scalable set, which needs object storage.
+        let storage_mode = stage
+            .modes()
+            .into_iter()
+            .max_by_key(|m| m.rank())
+            .unwrap_or(mode);
+        let storage = self.storage(storage_mode, &components);
         let identity = self.identity();
         let monitoring = self.monitoring();
         let schema_config = self.schema_config(storage.kind);
@@ -256,6 +265,46 @@ impl Resolver<'_> {
                 (c.name, c.values_key, c.replicas)
             });
         let replication_factor = self.replication_factor(ingest.0, ingest.2);
+        // The incoming set's ingesters join the same ring at its replication factor; their
+        // own count is held to the same rule, since it becomes the ring's after the switch.
+        if let Some(c) = components.iter().find(|c| c.ingests && c.incoming) {
+            let (name, replicas) = (c.name, c.replicas);
+            self.replication_factor(name, replicas);
+        }
+        let transition = stage.to.map(|to| {
+            let moved: Vec<(&str, u16)> = components
+                .iter()
+                .filter(|c| c.incoming)
+                .filter(|c| {
+                    self.lm
+                        .model
+                        .components
+                        .get(c.name)
+                        .is_none_or(|s| s.slot.is_none())
+                })
+                .filter_map(|c| {
+                    let slot = c.slot?;
+                    let own = Component::from_name(c.name)?;
+                    (slot == stage.default_slot(own) && slot != own.default_slot())
+                        .then_some((c.name, slot))
+                })
+                .collect();
+            TransitionPlan {
+                to,
+                chart_mode: stage.chart_name(),
+                incoming: components
+                    .iter()
+                    .filter(|c| c.incoming)
+                    .map(|c| c.name)
+                    .collect(),
+                outgoing: components
+                    .iter()
+                    .filter(|c| !c.incoming)
+                    .map(|c| c.name)
+                    .collect(),
+                next_step: topology::next_step(stage, &moved).unwrap_or_default(),
+            }
+        });
         self.check_ingester_budget(&components, replication_factor);
         Plan {
             model_path: display_path(&self.lm.path),
@@ -270,6 +319,7 @@ impl Resolver<'_> {
             cluster_domain,
             kube_version: kube,
             mode,
+            transition,
             strategy,
             traffic_distribution: default_td,
             components,
@@ -327,7 +377,7 @@ impl Resolver<'_> {
     /// survive one restart with 2, so they are refused.
     fn replication_factor(&mut self, name: &str, replicas: u32) -> u32 {
         if replicas == 1 {
-            return 1;
+            return factor_of(replicas);
         }
         if replicas < 3 {
             let ptr = format!("/components/{name}/replicas");
@@ -342,7 +392,7 @@ impl Resolver<'_> {
             )
             .hint = Some(format!("set components.{name}.replicas to 1 or 3"));
         }
-        3
+        factor_of(replicas)
     }
 
     fn zones(&mut self) -> Vec<ZonePlan> {
@@ -424,11 +474,8 @@ fn has_compactor(mode: Mode, components: &[ComponentPlan]) -> bool {
         .is_some_and(|c| components.iter().any(|x| x.name == c.name()))
 }
 
-/// The components of a mode, as a list for messages.
-fn list(mode: Mode) -> String {
-    mode.components()
-        .iter()
-        .map(|c| c.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The replication factor of a ring of `replicas` ingesters: 1 for one, else 3 (see
+/// `Resolver::replication_factor`, which refuses two).
+pub(super) fn factor_of(replicas: u32) -> u32 {
+    if replicas == 1 { 1 } else { 3 }
 }

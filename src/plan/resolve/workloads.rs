@@ -282,6 +282,14 @@ impl Resolver<'_> {
             .iter()
             .filter(|c| c.ingests && c.disruption_budget)
         {
+            // A transition's incoming ingesters are judged by the ring they will form after
+            // the switch: until then the serving set's factor is the ring's.
+            let (rf, tolerable) = if c.incoming {
+                let rf = super::factor_of(c.replicas);
+                (rf, rf - (rf / 2 + 1))
+            } else {
+                (rf, tolerable)
+            };
             let zoned = c.workloads.iter().any(|w| w.zone.is_some());
             if zoned || c.max_unavailable <= tolerable {
                 continue;
