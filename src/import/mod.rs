@@ -443,8 +443,8 @@ fn mode_of(
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let Some(modes) = Mode::of_deployment_mode(&written) else {
-            let accepted: Vec<&str> = Mode::deployment_modes().collect();
+        let Some(mode) = Stage::of_deployment_mode(&written) else {
+            let accepted: Vec<&str> = Stage::deployment_modes().collect();
             let mut d = Diagnostic::error(
                 &leaf.origin.file,
                 leaf.origin.at,
@@ -453,16 +453,11 @@ fn mode_of(
                     accepted.join(", ")
                 ),
             );
-            if let Some(s) = crate::suggest::did_you_mean(&written, Mode::deployment_modes()) {
+            if let Some(s) = crate::suggest::did_you_mean(&written, Stage::deployment_modes()) {
                 d = d.with_hint(format!("did you mean `{s}`?"));
             }
             let source = std::fs::read_to_string(&leaf.origin.file).ok();
             return Err(Failure::new(vec![d], source));
-        };
-        // The chart's transitional modes serve their smaller mode (its gateway routes there).
-        let mode = match modes {
-            [a, b] => Stage::new(*a, *b).unwrap_or(Stage::single(*a)),
-            _ => Stage::single(modes[0]),
         };
         return Ok((mode, Some(leaf.origin.clone())));
     }

@@ -178,7 +178,7 @@ fn chart_values(path: &PathBuf, ctx: &Context, out: &mut Vec<Finding>) -> Result
     let chart = match mode_transition::chart_mode(&text) {
         Some(Ok(chart)) => chart,
         Some(Err(unknown)) => {
-            let accepted: Vec<&str> = crate::model::Mode::deployment_modes().collect();
+            let accepted: Vec<&str> = crate::model::Stage::deployment_modes().collect();
             let d = crate::diag::Diagnostic::error(
                 &shown,
                 unknown.at,

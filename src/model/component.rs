@@ -45,32 +45,33 @@ impl Mode {
 }
 
 /// Every value of the community chart's `deploymentMode` (grafana/loki 6.x and
-/// grafana-community 7.x-18.x), with the modes it runs: one, or both of a transitional
-/// setting (the chart runs both sets of workloads while a migration hands the ring over).
-/// Lint's `mode-transition` and `portplan import` read `deploymentMode` with this table.
-const CHART_MODES: [(&str, &[Mode]); 7] = [
-    ("Monolithic", &[Mode::Monolithic]),
-    ("SingleBinary", &[Mode::Monolithic]),
-    ("SimpleScalable", &[Mode::SimpleScalable]),
-    ("Distributed", &[Mode::Distributed]),
-    (
-        "Monolithic<->SimpleScalable",
-        &[Mode::Monolithic, Mode::SimpleScalable],
-    ),
+/// grafana-community 7.x-18.x) and the stage it runs: one mode, or a transition (the chart
+/// runs both sets of workloads while a migration hands the ring over, and its gateway keeps
+/// routing to the first). Lint's `mode-transition`, `portplan import` and the model's `mode:`
+/// (its transitional spellings) read `deploymentMode` with this table.
+const CHART_MODES: [(&str, Stage); 7] = [
+    ("Monolithic", Stage::single(Mode::Monolithic)),
+    ("SingleBinary", Stage::single(Mode::Monolithic)),
+    ("SimpleScalable", Stage::single(Mode::SimpleScalable)),
+    ("Distributed", Stage::single(Mode::Distributed)),
     (
         "SingleBinary<->SimpleScalable",
-        &[Mode::Monolithic, Mode::SimpleScalable],
+        Stage::moving(Mode::Monolithic, Mode::SimpleScalable),
+    ),
+    (
+        "Monolithic<->SimpleScalable",
+        Stage::moving(Mode::Monolithic, Mode::SimpleScalable),
     ),
     (
         "SimpleScalable<->Distributed",
-        &[Mode::SimpleScalable, Mode::Distributed],
+        Stage::moving(Mode::SimpleScalable, Mode::Distributed),
     ),
 ];
 
-impl Mode {
-    /// The modes a community chart `deploymentMode` value runs (two for a transitional one).
-    pub fn of_deployment_mode(s: &str) -> Option<&'static [Mode]> {
-        CHART_MODES.iter().find(|(n, _)| *n == s).map(|(_, m)| *m)
+impl Stage {
+    /// The stage a community chart `deploymentMode` value runs.
+    pub fn of_deployment_mode(s: &str) -> Option<Stage> {
+        CHART_MODES.iter().find(|(n, _)| *n == s).map(|(_, st)| *st)
     }
 
     /// Every `deploymentMode` value the community chart accepts, in its documentation's order.
@@ -148,30 +149,15 @@ impl Mode {
 /// distributor all have slot 1) and a flow log still names the component.
 pub const TRANSITION_SLOT_OFFSET: u16 = 10;
 
-/// The community chart's transitional `deploymentMode` values: the mode its gateway keeps
-/// routing to, and the one added beside it.
-const TRANSITION_SPELLINGS: [(&str, Mode, Mode); 3] = [
-    (
-        "SingleBinary<->SimpleScalable",
-        Mode::Monolithic,
-        Mode::SimpleScalable,
-    ),
-    (
-        "Monolithic<->SimpleScalable",
-        Mode::Monolithic,
-        Mode::SimpleScalable,
-    ),
-    (
-        "SimpleScalable<->Distributed",
-        Mode::SimpleScalable,
-        Mode::Distributed,
-    ),
-];
-
 impl Stage {
     /// One mode, no transition.
-    pub fn single(mode: Mode) -> Stage {
+    pub const fn single(mode: Mode) -> Stage {
         Stage { mode, to: None }
+    }
+
+    /// A transition of neighbours, for the table above ([`Stage::new`] checks).
+    const fn moving(mode: Mode, to: Mode) -> Stage {
+        Stage { mode, to: Some(to) }
     }
 
     /// A transition from `mode` to `to`, which must be its neighbour.
@@ -190,23 +176,22 @@ impl Stage {
         if let Some(m) = Mode::from_spelling(s) {
             return Some(Stage::single(m));
         }
-        TRANSITION_SPELLINGS
-            .iter()
-            .find(|(n, ..)| *n == s)
-            .map(|&(_, mode, to)| Stage { mode, to: Some(to) })
+        Stage::of_deployment_mode(s).filter(|st| st.to.is_some())
     }
 
     /// Every spelling `mode:` accepts: the modes', then the transitional ones.
     pub fn spellings() -> impl Iterator<Item = &'static str> {
-        Mode::spellings().chain(TRANSITION_SPELLINGS.iter().map(|(n, ..)| *n))
+        let transitional = CHART_MODES.iter().filter(|(_, st)| st.to.is_some());
+        Mode::spellings().chain(transitional.map(|(n, _)| *n))
     }
 
     /// The transitional spellings of the community chart that name `mode` -> `to`.
     pub fn transition_spellings(mode: Mode, to: Mode) -> impl Iterator<Item = &'static str> {
-        TRANSITION_SPELLINGS
+        let wanted = Stage::moving(mode, to);
+        CHART_MODES
             .iter()
-            .filter(move |(_, m, t)| *m == mode && *t == to)
-            .map(|(n, ..)| *n)
+            .filter(move |(_, st)| *st == wanted)
+            .map(|(n, _)| *n)
     }
 
     /// The modes whose workloads run: the serving one first.

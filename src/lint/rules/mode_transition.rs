@@ -51,7 +51,7 @@ pub struct UnknownMode {
 }
 
 /// Reads the running mode from values text: `deploymentMode` at the top level (every value
-/// the community chart accepts, [`Mode::of_deployment_mode`]), else the layout of a
+/// the community chart accepts, [`Stage::of_deployment_mode`]), else the layout of a
 /// portplan-generated values.yaml. `None` when neither is there or the text is not YAML.
 pub fn chart_mode(text: &str) -> Option<Result<ChartMode, UnknownMode>> {
     let doc = crate::yaml::parse_located(text).ok()?;
@@ -61,14 +61,14 @@ pub fn chart_mode(text: &str) -> Option<Result<ChartMode, UnknownMode>> {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        return Some(match Mode::of_deployment_mode(&written) {
-            Some(modes) => Ok(ChartMode {
-                modes: modes.to_vec(),
+        return Some(match Stage::of_deployment_mode(&written) {
+            Some(stage) => Ok(ChartMode {
+                modes: stage.modes(),
                 written: format!("deploymentMode: {written}"),
                 at,
             }),
             None => Err(UnknownMode {
-                suggestion: crate::suggest::did_you_mean(&written, Mode::deployment_modes()),
+                suggestion: crate::suggest::did_you_mean(&written, Stage::deployment_modes()),
                 written,
                 at,
             }),
