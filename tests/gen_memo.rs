@@ -61,6 +61,14 @@ fn an_up_to_date_folder_is_answered_from_the_memo() {
         stdout(&checked),
         format!("{out_s}: up to date (21 files)\n")
     );
+    assert_eq!(stderr(&checked), "notice from the memo\n");
+
+    // --no-memo renders: lint's real notices (none for this model), the same answer.
+    let mut rendered = vec!["gen", "--no-memo"];
+    rendered.extend(&gen_args("examples/monolithic.yaml", out_s)[1..]);
+    let o = run(&cache, &rendered);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), format!("{out_s}: up to date (21 files)\n"));
 }
 
 #[test]

@@ -25,6 +25,11 @@ generated are removed, anything else in DIR is kept.
 changed file, files it would add or remove, the manifest included) and exits 1 when it
 differs, 0 when DIR is up to date. Files gen never wrote are not drift.
 
+A run that finds DIR up to date remembers it (in $PORTPLAN_CACHE_DIR, else
+$XDG_CACHE_HOME/portplan or ~/.cache/portplan; PORTPLAN_CACHE_DIR= turns it off): the next
+run with the same portplan build, model and templates only reads DIR to see that it still
+holds exactly that output, and renders nothing.
+
 Examples:
   portplan gen
   portplan gen --model clusters/eu-1/portplan.yaml --out clusters/eu-1/chart
@@ -51,15 +56,23 @@ pub struct Args {
     /// Write nothing; print how DIR differs from what gen would write, exit 1 if it does.
     #[arg(long, conflicts_with = "force")]
     check: bool,
+    /// Render even when the memo of an earlier run says DIR is up to date (the answer is the
+    /// same; this measures or rules out the memo).
+    #[arg(long)]
+    no_memo: bool,
 }
 
 pub fn run(args: Args) -> Result<u8, Failure> {
     let style = Style::for_stderr();
-    let key = memo::key(
-        &args.model.model,
-        args.templates.as_deref(),
-        args.templates_only,
-    );
+    let key = (!args.no_memo)
+        .then(|| {
+            memo::key(
+                &args.model.model,
+                args.templates.as_deref(),
+                args.templates_only,
+            )
+        })
+        .flatten();
     if let Some(hit) = key
         .as_ref()
         .and_then(|k| memo::still_holds(k, &args.out, style.is_color()))
