@@ -128,7 +128,7 @@ fn validates(path: &Path) -> Result<(), String> {
 /// [`validates`] on a file already read and parsed.
 fn validates_parsed(path: &Path, file: ParsedFile) -> Result<(), String> {
     let plain = Style::plain();
-    let source = portplan::validate::detect::detect(path, &file.source, &file.located.value)
+    let source = portplan::validate::detect::detect(path, &file.source, &file.value)
         .map_err(|d| d.render(Some(&file.source), plain))?;
     let (schema, violations) = if source == SchemaSource::Model {
         (
@@ -202,7 +202,7 @@ pub fn structured_text(text: &str) {
     let parsed = check::parse_bytes(&values_path, values.clone().into_bytes())
         .unwrap_or_else(|f| panic!("values.yaml is not YAML: {f}\n{values}"));
     assert_eq!(
-        parsed.located.value,
+        parsed.value,
         portplan::render::values::values(&g.plan),
         "values.yaml does not read back as the plan's values:\n{values}"
     );
@@ -287,7 +287,7 @@ pub fn validate(data: &[u8]) {
             return;
         }
     };
-    let _ = portplan::validate::detect::detect(path, &file.source, &file.located.value);
+    let _ = portplan::validate::detect::detect(path, &file.source, &file.value);
     let mut reports = Vec::new();
     for compiled in [&s.model, &s.values] {
         let violations = check::check(&file, compiled);

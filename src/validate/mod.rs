@@ -64,7 +64,7 @@ pub fn validate_files(files: &[PathBuf], schema: Option<&Path>) -> Result<Run, F
         if schema.is_some() {
             return Ok((file, None));
         }
-        match detect::detect(path, &file.source, &file.located.value) {
+        match detect::detect(path, &file.source, &file.value) {
             Ok(s) => Ok((file, Some(s))),
             Err(d) => Err(Failure::new(vec![d], Some(file.source))),
         }
@@ -136,12 +136,12 @@ pub fn model_violations(file: &ParsedFile) -> Vec<Violation> {
         },
         keyword: "plan".into(),
     };
-    let lm = match crate::model::model_of(&file.located, &file.source) {
+    let lm = match crate::model::model_of(file.located(), &file.source) {
         Ok(model) => crate::model::LoadedModel {
             model,
             path: file.shown.clone(),
             source: file.source.clone(),
-            located: file.located.clone(),
+            located: file.located().clone(),
         },
         Err(violations) => return violations,
     };

@@ -8,7 +8,7 @@ pub(crate) mod located;
 
 pub use crate::diag::Location;
 pub use error::{token_at, yaml_error};
-pub use located::{Located, parse_located, parse_located_with, pointer_token};
+pub use located::{Located, parse_located, parse_located_with, parse_value_with, pointer_token};
 
 /// Decodes a file's bytes, or says where the first byte that is not UTF-8 is.
 pub fn decode_utf8(
