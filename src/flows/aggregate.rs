@@ -40,14 +40,21 @@ pub struct Dims {
     pub windows: usize,
     /// Distinct Loki ports.
     pub slots: usize,
+    /// Clients named by address range (`flows.clients`).
+    pub ranges: usize,
     /// Zones plus one for "in no zone".
     pub zones1: usize,
 }
 
 impl Dims {
-    /// Clients are the slots plus one "not a Loki port".
+    /// Clients are the slots, then the address ranges, then one "unknown" (`other`).
     pub fn clients(&self) -> usize {
-        self.slots + 1
+        self.slots + self.ranges + 1
+    }
+
+    /// The client index of `other`: no Loki port, no known range.
+    pub fn other(&self) -> usize {
+        self.slots + self.ranges
     }
 
     pub fn len(&self) -> usize {
@@ -58,7 +65,7 @@ impl Dims {
         self.len() == 0
     }
 
-    /// The cell of one combination; `client == slots` is "not a Loki port".
+    /// The cell of one combination; see [`Dims::clients`] for the client index.
     #[inline(always)]
     pub fn index(
         &self,
@@ -358,13 +365,14 @@ mod tests {
         let d = Dims {
             windows: 2,
             slots: 5,
+            ranges: 1,
             zones1: 4,
         };
         let mut seen = vec![false; d.len()];
         for w in 0..2 {
             for s in 0..5 {
                 for dir in 0..2 {
-                    for c in 0..6 {
+                    for c in 0..7 {
                         for zc in 0..4 {
                             for zs in 0..4 {
                                 let i = d.index(w, s, dir, c, zc, zs);

@@ -33,6 +33,7 @@ const ORDER: &[&str] = &[
     "clients",
     "zones",
     "zoneIds",
+    "flows",
     "images",
 ];
 
