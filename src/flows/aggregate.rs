@@ -268,23 +268,6 @@ impl Coverage {
     }
 }
 
-/// One capture kept for `--dedupe`: which cell it went into, so a matched duplicate can be
-/// taken out again.
-#[derive(Clone, Copy, Debug)]
-pub struct Capture {
-    pub interface: u64,
-    pub start: u64,
-    pub end: u64,
-    pub cell: u32,
-    pub packets: u64,
-    pub bytes: u64,
-    /// Orders captures deterministically whatever thread saw them.
-    pub order: (u32, u64),
-}
-
-/// The 5-tuple of a flow.
-pub type FlowKey = (super::zones::Addr, super::zones::Addr, u16, u16, u8);
-
 /// Everything one worker counted.
 pub struct Agg {
     pub dims: Dims,
@@ -292,8 +275,8 @@ pub struct Agg {
     pub cov: Coverage,
     /// Per window: earliest start and latest end of its counted records.
     pub span: Vec<(u64, u64)>,
-    /// Captures by 5-tuple, only with `--dedupe`.
-    pub captures: std::collections::HashMap<FlowKey, Vec<Capture>>,
+    /// With `--dedupe`: this worker's spill of Loki captures (docs/flows.md).
+    pub spill: Option<super::dedupe::Spill>,
 }
 
 impl Agg {
@@ -303,7 +286,7 @@ impl Agg {
             cells: vec![Cell::default(); dims.len()],
             cov: Coverage::default(),
             span: vec![(u64::MAX, 0); dims.windows],
-            captures: Default::default(),
+            spill: None,
         }
     }
 
@@ -316,43 +299,21 @@ impl Agg {
             a.0 = a.0.min(b.0);
             a.1 = a.1.max(b.1);
         }
-        for (k, v) in o.captures {
-            self.captures.entry(k).or_default().extend(v);
-        }
     }
 
-    /// `--dedupe`: of two captures of one 5-tuple on different interfaces with overlapping
-    /// windows, the later (by start, then file order) is the duplicate and is taken out.
-    pub fn dedupe(&mut self) {
-        let mut keys: Vec<_> = self.captures.keys().copied().collect();
-        keys.sort_unstable_by_key(|k| format!("{k:?}"));
-        for k in keys {
-            let mut v = self.captures.remove(&k).unwrap_or_default();
-            v.sort_by_key(|c| (c.start, c.order));
-            let mut paired = vec![false; v.len()];
-            for i in 0..v.len() {
-                if paired[i] {
-                    continue;
-                }
-                let partner = (0..i).find(|&j| {
-                    !paired[j]
-                        && v[j].interface != v[i].interface
-                        && v[j].start <= v[i].end
-                        && v[i].start <= v[j].end
-                });
-                if let Some(j) = partner {
-                    paired[i] = true;
-                    paired[j] = true;
-                    let c = &mut self.cells[v[i].cell as usize];
-                    c.records -= 1;
-                    c.packets -= v[i].packets;
-                    c.bytes -= v[i].bytes;
-                    self.cov.counted -= 1;
-                    self.cov.deduped += 1;
-                    self.cov.deduped_bytes += v[i].bytes;
-                }
-            }
-        }
+    /// `--dedupe`: takes the second captures of a flow out of their cells, partition by
+    /// partition of what the `workers` spilled ([`super::dedupe`]).
+    pub fn dedupe(&mut self, dir: &super::dedupe::SpillDir, workers: usize) -> Result<(), String> {
+        let (cells, cov) = (&mut self.cells, &mut self.cov);
+        super::dedupe::matches(dir, workers, |d| {
+            let c = &mut cells[d.cell as usize];
+            c.records -= 1;
+            c.packets -= d.packets;
+            c.bytes -= d.bytes;
+            cov.counted -= 1;
+            cov.deduped += 1;
+            cov.deduped_bytes += d.bytes;
+        })
     }
 }
 

@@ -1,7 +1,8 @@
 //! One record -> one cell: which Loki port is its server side, request or response, the
 //! client, both ends' zones, the time window, and every reason not to count it.
 
-use super::aggregate::{Agg, Capture, REQUEST, RESPONSE};
+use super::aggregate::{Agg, REQUEST, RESPONSE};
+use super::dedupe::Capture;
 use super::format::Layout;
 use super::portmap::{NO_SLOT, PortMap};
 use super::record::{Fields, parse_port, parse_u64};
@@ -196,19 +197,24 @@ pub fn line(
         span.0 = span.0.min(s);
         span.1 = span.1.max(e);
     }
-    if ctx.dedupe
+    if let Some(spill) = agg.spill.as_mut()
         && let (Some(sa), Some(da)) = (sa, da)
     {
         let iface = l.interface_id.map_or(&b""[..], |i| f.get(line, i));
-        let key = (sa, da, sp, dp, num(l.protocol).unwrap_or(6) as u8);
-        agg.captures.entry(key).or_default().push(Capture {
+        spill.push(&Capture {
+            src: sa,
+            dst: da,
+            sport: sp,
+            dport: dp,
+            proto: num(l.protocol).unwrap_or(6) as u8,
             interface: hash(iface),
             start: t,
             end: end.unwrap_or(t),
             cell: cell as u32,
             packets,
             bytes,
-            order: (src.file_index, offset),
+            file: src.file_index,
+            offset,
         });
     }
 }

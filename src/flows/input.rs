@@ -176,11 +176,31 @@ pub fn run(
     // order for AWS's layout, and are usually similar in size.
     let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, tasks.len().max(1));
+    // --dedupe spills the captures to hash partitions on disk (super::dedupe).
+    let spill_dir = if ctx.dedupe {
+        match super::dedupe::SpillDir::new() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                total.cov.failures.push(FileFailure {
+                    file: std::env::temp_dir().display().to_string(),
+                    offset: 0,
+                    error: format!("--dedupe: cannot create its spill folder: {e}"),
+                });
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let (spill_dir, next, tasks, heads) = (&spill_dir, &next, &tasks, &heads);
     let results: Vec<Agg> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
+            .map(|worker| {
+                s.spawn(move || {
                     let mut agg = Agg::new(dims);
+                    agg.spill = spill_dir
+                        .as_ref()
+                        .map(|d| super::dedupe::Spill::new(d, worker));
                     let mut buf = vec![0u8; BUF];
                     loop {
                         let t = next.fetch_add(1, Ordering::Relaxed);
@@ -220,6 +240,13 @@ pub fn run(
                             }
                         }
                     }
+                    if let Some(Err(e)) = agg.spill.as_mut().map(|s| s.finish()) {
+                        agg.cov.failures.push(FileFailure {
+                            file: e,
+                            offset: 0,
+                            error: "--dedupe: cannot write its spill file".into(),
+                        });
+                    }
                     agg
                 })
             })
@@ -236,8 +263,14 @@ pub fn run(
         .cov
         .failures
         .sort_by(|a, b| (&a.file, a.offset).cmp(&(&b.file, b.offset)));
-    if ctx.dedupe {
-        total.dedupe();
+    if let Some(dir) = spill_dir
+        && let Err(e) = total.dedupe(dir, threads)
+    {
+        total.cov.failures.push(FileFailure {
+            file: e,
+            offset: 0,
+            error: "--dedupe: cannot read its spill files".into(),
+        });
     }
     total
 }

@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod attribute;
+pub mod dedupe;
 pub mod format;
 pub mod html;
 pub mod input;

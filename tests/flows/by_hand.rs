@@ -614,3 +614,65 @@ fn a_flows_client_named_like_a_component_or_twice_is_a_model_error() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn dedupe_across_files_chunks_and_threads() {
+    // 3000 flows 10.0.0.5:n -> 10.0.32.7:4101 (1a -> 1b), 100 B each, captured twice: on
+    // eni-src in a.log over [t, t + 60] and on eni-dst in b.log over [t + 5, t + 65] (the
+    // twin in the other file, so the match cannot rely on one worker seeing both); and 500
+    // flows captured once (c.log). Without --dedupe: 6500 requests, 650000 B. With it,
+    // every twin pairs: 3500 requests of 100 B, 3000 deduped (300000 B), whatever the chunk
+    // size and the number of workers.
+    let d = scratch("dedupe-many");
+    let mut a = String::new();
+    let mut b = String::new();
+    let mut c = String::new();
+    for n in 0..3500u32 {
+        let t = 1_700_000_000 + u64::from(n % 50) * 60;
+        let line = |eni: &str, t: u64| {
+            format!(
+                "2 1 {eni} 10.0.0.5 10.0.32.7 {} 4101 6 1 100 {t} {} ACCEPT OK\n",
+                20000 + n,
+                t + 60
+            )
+        };
+        if n < 3000 {
+            a.push_str(&line("eni-src", t));
+            b.push_str(&line("eni-dst", t + 5));
+        } else {
+            c.push_str(&line("eni-src", t));
+        }
+    }
+    std::fs::write(d.join("a.log"), &a).unwrap();
+    std::fs::write(d.join("b.log"), &b).unwrap();
+    std::fs::write(d.join("c.log"), &c).unwrap();
+    let v = json(&[d.to_str().unwrap()]);
+    assert_eq!(nums(&v, 4101), [6500, 650000, 650000, 0, 0, 0]);
+    for (chunk, threads) in [("1000000000", "1"), ("4096", "1"), ("4096", "3")] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_portplan"))
+            .args([
+                "flows",
+                "--format",
+                "json",
+                "--dedupe",
+                "--threads",
+                threads,
+                d.to_str().unwrap(),
+            ])
+            .current_dir(root())
+            .env("PORTPLAN_FLOWS_CHUNK", chunk)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            nums(&v, 4101),
+            [3500, 350000, 350000, 0, 0, 0],
+            "chunk {chunk}, {threads} threads"
+        );
+        assert_eq!(v["coverage"]["deduped"], 3000);
+        assert_eq!(v["coverage"]["deduped_bytes"], 300000);
+        assert_eq!(v["coverage"]["counted"], 3500);
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
