@@ -382,6 +382,11 @@ fn plain(
     use std::os::unix::fs::FileExt;
     let file = File::open(&f.path).map_err(|e| fail(f, start, format!("cannot open: {e}")))?;
     let mut fields = Fields::new();
+    #[cfg(target_os = "linux")]
+    if let Some(map) = Mapped::new(&file, start, end) {
+        plain_mapped(map.bytes(), start, end, body, src, ctx, agg, &mut fields);
+        return Ok(());
+    }
     let mut pos = if start > body { start - 1 } else { start };
     let mut skip_first = start > body;
     let mut filled = 0usize;
@@ -442,6 +447,122 @@ fn plain(
         buf.copy_within(i..filled, 0);
         filled -= i;
         base += i as u64;
+    }
+}
+
+/// A plain file mapped read-only: the page cache's pages are read in place instead of
+/// being copied into the worker's buffer (the copy was an eighth of the time on a warm
+/// cache). Flow-log files are written once by AWS; a file truncated while it is read would
+/// fault, so the buffered path is kept for anything else.
+#[cfg(target_os = "linux")]
+struct Mapped {
+    ptr: *mut libc::c_void,
+    len: usize,
+}
+
+#[cfg(target_os = "linux")]
+impl Mapped {
+    /// Maps `file` when it is a regular file and the chunk is small enough for the
+    /// scanner's 32-bit offsets; `None` means "read it with `read_at`".
+    fn new(file: &File, start: u64, end: u64) -> Option<Mapped> {
+        use std::os::fd::AsRawFd;
+        let meta = file.metadata().ok()?;
+        let len = usize::try_from(meta.len()).ok()?;
+        if !meta.is_file() || len == 0 || end - start > 1 << 30 {
+            return None;
+        }
+        // SAFETY: a read-only private mapping of an open file; the slice handed out lives
+        // no longer than the mapping (`bytes` borrows `self`), which `drop` unmaps.
+        unsafe {
+            let ptr = libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                0,
+            );
+            if ptr == libc::MAP_FAILED {
+                return None;
+            }
+            libc::madvise(ptr, len, libc::MADV_SEQUENTIAL);
+            // Fault in the chunk's pages up front (Linux 5.14+; ignored elsewhere).
+            let page = 4096usize;
+            let from = (start as usize).saturating_sub(1) / page * page;
+            let to = (end as usize).min(len);
+            libc::madvise(
+                (ptr as *mut u8).add(from) as *mut libc::c_void,
+                to - from,
+                22, // MADV_POPULATE_READ
+            );
+            Some(Mapped { ptr, len })
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr` maps `len` readable bytes for the lifetime of `self`.
+        unsafe { std::slice::from_raw_parts(self.ptr as *const u8, self.len) }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly what `new` mapped.
+        unsafe {
+            libc::munmap(self.ptr, self.len);
+        }
+    }
+}
+
+/// [`plain`] over a mapped file: the same lines, offsets and skip reasons.
+#[cfg(target_os = "linux")]
+#[allow(clippy::too_many_arguments)]
+fn plain_mapped(
+    data: &[u8],
+    start: u64,
+    end: u64,
+    body: u64,
+    src: &Source,
+    ctx: &Ctx,
+    agg: &mut Agg,
+    fields: &mut Fields,
+) {
+    let mut i = start as usize;
+    if start > body {
+        // The line that holds byte `start - 1` belongs to the chunk before.
+        match memchr::memchr(b'\n', &data[i - 1..]) {
+            Some(k) => i += k,
+            None => return,
+        }
+    }
+    // Lines as long as the buffered path's buffer are skipped as it skips them.
+    let cap = BUF - 1;
+    let mut line = |buf: &[u8], at: usize, fl: &Fields, ls: usize, le: usize| {
+        let off = (at + ls) as u64;
+        if off >= end {
+            return false;
+        }
+        if le - ls >= cap {
+            agg.cov.malformed("line longer than 1 MiB", src.file, off);
+        } else {
+            attribute::line(ctx, src, agg, buf, fl, ls, le, off);
+        }
+        true
+    };
+    let body_bytes = &data[i..];
+    let mut stopped = false;
+    let used = scan(body_bytes, fields, |ls, le, fl| {
+        let go = line(body_bytes, i, fl, ls, le);
+        stopped |= !go;
+        go
+    });
+    let tail = i + used;
+    if !stopped && tail < data.len() && (tail as u64) < end {
+        // The file's last line has no newline: give it one.
+        let mut last = data[tail..].to_vec();
+        last.push(b'\n');
+        scan(&last, fields, |ls, le, fl| line(&last, tail, fl, ls, le));
     }
 }
 

@@ -257,34 +257,35 @@ pub fn parse_addr(s: &[u8]) -> Option<Addr> {
     None
 }
 
+/// Dotted IPv4, four decimal octets of 1 to 3 digits up to 255. The octet checks run at
+/// each dot instead of at each digit (an address is parsed twice per Loki record).
 #[inline]
 fn parse_v4(s: &[u8]) -> Option<u32> {
+    if s.len() < 7 || s.len() > 15 {
+        return None;
+    }
     let mut out: u32 = 0;
     let mut octet: u32 = 0;
-    let mut digits = 0;
-    let mut dots = 0;
+    let mut digits: u32 = 0;
+    let mut dots: u32 = 0;
     for &b in s {
-        match b {
-            b'0'..=b'9' => {
-                octet = octet * 10 + u32::from(b - b'0');
-                digits += 1;
-                if digits > 3 || octet > 255 {
-                    return None;
-                }
+        let d = b.wrapping_sub(b'0');
+        if d <= 9 {
+            octet = octet.wrapping_mul(10).wrapping_add(u32::from(d));
+            digits += 1;
+        } else if b == b'.' {
+            if digits.wrapping_sub(1) > 2 || octet > 255 {
+                return None;
             }
-            b'.' => {
-                if digits == 0 || dots == 3 {
-                    return None;
-                }
-                out = (out << 8) | octet;
-                octet = 0;
-                digits = 0;
-                dots += 1;
-            }
-            _ => return None,
+            out = (out << 8) | octet;
+            octet = 0;
+            digits = 0;
+            dots += 1;
+        } else {
+            return None;
         }
     }
-    if dots != 3 || digits == 0 {
+    if dots != 3 || digits.wrapping_sub(1) > 2 || octet > 255 {
         return None;
     }
     Some((out << 8) | octet)

@@ -452,6 +452,13 @@ fn chunks_and_threads_do_not_change_the_numbers() {
     assert_eq!(run("1024", "1", "big.log"), whole);
     assert_eq!(run("1024", "4", "big.log"), whole);
     assert_eq!(run("1024", "4", "big.gz"), whole);
+    // The last line without its newline: the mapped reader and the buffered one (gzip)
+    // both still count it.
+    assert_eq!(big.pop(), Some(b'\n'));
+    std::fs::write(d.join("cut.log"), &big).unwrap();
+    gz(&d.join("cut.gz"), &big);
+    assert_eq!(run("1024", "3", "cut.log"), run("1024", "1", "cut.gz"));
+    assert_eq!(run("1000000000", "1", "cut.log"), whole);
     // 200 copies of a.log (1 request of 1000 B on 4101 each) + 100 of rollout.log (4 each).
     assert_eq!(
         whole
