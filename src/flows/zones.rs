@@ -360,6 +360,50 @@ mod tests {
         assert!(matches!(parse_addr(b"::1"), Some(Addr::V6(1))));
     }
 
+    /// The IPv4 parser against the standard library's on every kind of string a
+    /// field can hold: addresses with 1- to 3-digit octets, leading zeros (std refuses
+    /// them, flow logs never write them), and near misses.
+    #[test]
+    fn v4_parser_agrees_with_std() {
+        let mut x: u64 = 0x243f6a8885a308d3;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"0123456789.....-:a ";
+        for _ in 0..200_000 {
+            let r = next();
+            let s: Vec<u8> = if r % 2 == 0 {
+                let o: Vec<String> = (0..4)
+                    .map(|k| ((r >> (8 + 9 * k)) % 300).to_string())
+                    .collect();
+                o.join(".").into_bytes()
+            } else {
+                let len = (r >> 8) % 17;
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect()
+            };
+            let want = std::str::from_utf8(&s)
+                .ok()
+                .and_then(|t| t.parse::<std::net::Ipv4Addr>().ok())
+                .map(u32::from);
+            let leading_zero = s
+                .split(|&c| c == b'.')
+                .any(|o| o.len() > 1 && o[0] == b'0' && o.iter().all(u8::is_ascii_digit));
+            if !leading_zero {
+                assert_eq!(parse_v4(&s), want, "{:?}", String::from_utf8_lossy(&s));
+            }
+        }
+        assert_eq!(
+            parse_v4(b"010.000.001.002"),
+            Some(0x0a000102),
+            "leading zeros read as decimal"
+        );
+    }
+
     #[test]
     fn az_ids() {
         let z = zones();
