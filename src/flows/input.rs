@@ -384,7 +384,7 @@ fn plain(
     let mut fields = Fields::new();
     #[cfg(target_os = "linux")]
     if let Some(map) = Mapped::new(&file, start, end) {
-        plain_mapped(map.bytes(), start, end, body, src, ctx, agg, &mut fields);
+        plain_mapped(&map, start, end, body, src, ctx, agg, &mut fields);
         return Ok(());
     }
     let mut pos = if start > body { start - 1 } else { start };
@@ -486,15 +486,6 @@ impl Mapped {
                 return None;
             }
             libc::madvise(ptr, len, libc::MADV_SEQUENTIAL);
-            // Fault in the chunk's pages up front (Linux 5.14+; ignored elsewhere).
-            let page = 4096usize;
-            let from = (start as usize).saturating_sub(1) / page * page;
-            let to = (end as usize).min(len);
-            libc::madvise(
-                (ptr as *mut u8).add(from) as *mut libc::c_void,
-                to - from,
-                22, // MADV_POPULATE_READ
-            );
             Some(Mapped { ptr, len })
         }
     }
@@ -502,6 +493,34 @@ impl Mapped {
     fn bytes(&self) -> &[u8] {
         // SAFETY: `ptr` maps `len` readable bytes for the lifetime of `self`.
         unsafe { std::slice::from_raw_parts(self.ptr as *const u8, self.len) }
+    }
+
+    /// `madvise` on the whole pages of `[from, to)`.
+    fn advise(&self, from: usize, to: usize, advice: libc::c_int) {
+        const PAGE: usize = 4096;
+        let from = from / PAGE * PAGE;
+        let to = to.min(self.len);
+        if to > from {
+            // SAFETY: the range lies inside the mapping; advice never changes its contents.
+            unsafe {
+                libc::madvise(
+                    (self.ptr as *mut u8).add(from) as *mut libc::c_void,
+                    to - from,
+                    advice,
+                );
+            }
+        }
+    }
+
+    /// Faults `[from, to)` in at once (Linux 5.14+'s MADV_POPULATE_READ; a no-op before).
+    fn populate(&self, from: usize, to: usize) {
+        self.advise(from, to, 22);
+    }
+
+    /// Drops the whole pages before `to` (from `from`) from this process: the page cache
+    /// keeps them, the process's resident set no longer counts them.
+    fn release(&self, from: usize, to: usize) {
+        self.advise(from, to / 4096 * 4096, libc::MADV_DONTNEED);
     }
 }
 
@@ -515,11 +534,14 @@ impl Drop for Mapped {
     }
 }
 
-/// [`plain`] over a mapped file: the same lines, offsets and skip reasons.
+/// [`plain`] over a mapped file: the same lines, offsets and skip reasons. The chunk is
+/// read one [`BUF`]-sized window at a time: each is faulted in before it is scanned and
+/// released after, so the resident set stays one window per worker (a mapped page counts
+/// in RSS while it is mapped) instead of the whole chunk.
 #[cfg(target_os = "linux")]
 #[allow(clippy::too_many_arguments)]
 fn plain_mapped(
-    data: &[u8],
+    map: &Mapped,
     start: u64,
     end: u64,
     body: u64,
@@ -528,6 +550,7 @@ fn plain_mapped(
     agg: &mut Agg,
     fields: &mut Fields,
 ) {
+    let data = map.bytes();
     let mut i = start as usize;
     if start > body {
         // The line that holds byte `start - 1` belongs to the chunk before.
@@ -536,34 +559,52 @@ fn plain_mapped(
             None => return,
         }
     }
-    // Lines as long as the buffered path's buffer are skipped as it skips them.
+    // A line that does not fit in a window is skipped, as the buffered path skips a line
+    // that does not fit in its buffer.
     let cap = BUF - 1;
-    let mut line = |buf: &[u8], at: usize, fl: &Fields, ls: usize, le: usize| {
-        let off = (at + ls) as u64;
-        if off >= end {
-            return false;
+    let mut released = i;
+    while i < data.len() && (i as u64) < end {
+        let w_end = (i + BUF).min(data.len());
+        map.populate(i, w_end);
+        let window = &data[i..w_end];
+        let mut stopped = false;
+        let used = scan(window, fields, |ls, le, fl| {
+            let off = (i + ls) as u64;
+            if off >= end {
+                stopped = true;
+                return false;
+            }
+            attribute::line(ctx, src, agg, window, fl, ls, le, off);
+            true
+        });
+        if stopped {
+            break;
         }
-        if le - ls >= cap {
-            agg.cov.malformed("line longer than 1 MiB", src.file, off);
+        if used == 0 {
+            if w_end == data.len() && data.len() - i < cap {
+                // The file's last line has no newline: give it one.
+                let mut last = data[i..].to_vec();
+                last.push(b'\n');
+                let at = i as u64;
+                scan(&last, fields, |ls, le, fl| {
+                    attribute::line(ctx, src, agg, &last, fl, ls, le, at + ls as u64);
+                    true
+                });
+                break;
+            }
+            agg.cov
+                .malformed("line longer than 1 MiB", src.file, i as u64);
+            match memchr::memchr(b'\n', &data[w_end..]) {
+                Some(k) => i = w_end + k + 1,
+                None => break,
+            }
         } else {
-            attribute::line(ctx, src, agg, buf, fl, ls, le, off);
+            i += used;
         }
-        true
-    };
-    let body_bytes = &data[i..];
-    let mut stopped = false;
-    let used = scan(body_bytes, fields, |ls, le, fl| {
-        let go = line(body_bytes, i, fl, ls, le);
-        stopped |= !go;
-        go
-    });
-    let tail = i + used;
-    if !stopped && tail < data.len() && (tail as u64) < end {
-        // The file's last line has no newline: give it one.
-        let mut last = data[tail..].to_vec();
-        last.push(b'\n');
-        scan(&last, fields, |ls, le, fl| line(&last, tail, fl, ls, le));
+        map.release(released, i);
+        released = i / 4096 * 4096;
     }
+    map.release(released, i);
 }
 
 /// Counts every row of a Parquet file, as the text lines the same records would be. The
