@@ -2,7 +2,8 @@
 # portplan flows against DuckDB (1 thread and every core) and pandas on the same analysis
 # (per-port request/response records, bytes and cross-zone bytes) of one deterministic
 # synthetic default-format flow log (bench/flows_gen.py), and gzip -dc against portplan on
-# the same log gzipped. Checks that the three tools print the same per-port numbers.
+# the same log gzipped, and --dedupe (its peak RSS must stay bounded: it spills the captures
+# to disk). Checks that the three tools print the same per-port numbers.
 #
 #   bench/flows.sh                         FLOWS_SIZE=268435456 bench/flows.sh   (256 MiB)
 #   RUNS=3 bench/flows.sh                  (best of 3; default 1)
@@ -65,6 +66,7 @@ t "portplan flows (1 thread)" "$bin" flows --format json --threads 1 "$log"
 t "duckdb ($cores threads)" "$py" bench/flows_peers.py duckdb "$work/query.sql" "$cores" "$work/duckdb-n.json"
 t "duckdb (1 thread)" "$py" bench/flows_peers.py duckdb "$work/query.sql" 1 "$work/duckdb-1.json"
 t "pandas" "$py" bench/flows_peers.py pandas "$log" "$work/plan.json" "$work/pandas.json"
+t "portplan flows --dedupe ($cores threads)" "$bin" flows --format json --dedupe --threads "$cores" "$log"
 t "portplan flows .gz (1 thread)" "$bin" flows --format json --threads 1 "$log.gz"
 t "gzip -dc" gzip -dc "$log.gz"
 
@@ -89,7 +91,8 @@ mb = size / 1e6
 pn, p1 = r[f"portplan flows ({cores} threads)"], r["portplan flows (1 thread)"]
 print(f"{'command':34} {'wall':>8} {'MB/s':>8} {'CPU':>8} {'MB/CPU-s':>9} {'peak RSS':>10}  ratio (wall)")
 print("-" * 110)
-for name in [f"portplan flows ({cores} threads)", "portplan flows (1 thread)", f"duckdb ({cores} threads)",
+for name in [f"portplan flows ({cores} threads)", "portplan flows (1 thread)",
+             f"portplan flows --dedupe ({cores} threads)", f"duckdb ({cores} threads)",
              "duckdb (1 thread)", "pandas", "portplan flows .gz (1 thread)", "gzip -dc"]:
     s, m, c = r[name]
     ratio = ""
@@ -98,6 +101,8 @@ for name in [f"portplan flows ({cores} threads)", "portplan flows (1 thread)", f
         ratio = f"portplan {s / ref[0]:.1f}x faster" + (" (both all cores)" if ref is pn else " (1 thread vs 1 thread)")
         if name == "pandas":
             ratio = f"portplan (1 thread) {s / p1[0]:.1f}x faster"
+    if "--dedupe" in name:
+        ratio = f"{s / pn[0]:.1f}x the time without --dedupe (spills every Loki capture)"
     if name == "gzip -dc":
         g = r["portplan flows .gz (1 thread)"]
         ratio = f"portplan on .gz takes {g[0] / s:.2f}x gzip -dc's time"

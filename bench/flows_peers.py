@@ -22,7 +22,10 @@ def run_duckdb(sql, threads, out):
     import duckdb
 
     con = duckdb.connect(config={"threads": int(threads)})
-    rows = con.execute(open(sql).read()).fetchall()
+    # The script's view, then its `ports` part only: the per-port analysis the peers share.
+    parts = {p.split("\n", 1)[0].strip(): "-- part: " + p for p in open(sql).read().split("\n-- part: ")[1:]}
+    con.execute(parts["records"])
+    rows = con.execute(parts["ports"]).fetchall()
     dump({r[0]: [int(x) for x in r[4:10]] for r in rows}, out)
 
 

@@ -122,12 +122,34 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         threads: args.threads,
     };
     if let Some(engine) = args.sql {
+        // What the SQL cannot do is refused, not silently left out.
+        if !opts.baseline.is_empty() {
+            let mut f = Failure::plain(
+                "--baseline",
+                "the SQL compares two windows of one table only",
+            );
+            f.diagnostics[0].hint = Some("use --compare-at T with --sql".into());
+            return Err(f);
+        }
+        if opts.dedupe {
+            let mut f = Failure::plain(
+                "--dedupe",
+                "the SQL does not match the two captures of a flow",
+            );
+            f.diagnostics[0].hint = Some(
+                "log `flow-direction` (docs/flows.md), or run `portplan flows --dedupe` on the files"
+                    .into(),
+            );
+            return Err(f);
+        }
         let layout = flows::layout(&opts)?;
         let location = opts.paths[0].to_string_lossy().into_owned();
-        print_out(&match engine {
+        let sql = match engine {
             Sql::Athena => flows::sql::athena(&plan, &layout, &location, &opts),
             Sql::Duckdb => flows::sql::duckdb(&plan, &layout, &location, &opts),
-        });
+        }
+        .map_err(|e| Failure::plain("--az-id", e))?;
+        print_out(&sql);
         return Ok(EXIT_CLEAN);
     }
     let report = flows::analyze(&plan, &opts)?;

@@ -40,14 +40,21 @@ pub struct Dims {
     pub windows: usize,
     /// Distinct Loki ports.
     pub slots: usize,
+    /// Clients named by address range (`flows.clients`).
+    pub ranges: usize,
     /// Zones plus one for "in no zone".
     pub zones1: usize,
 }
 
 impl Dims {
-    /// Clients are the slots plus one "not a Loki port".
+    /// Clients are the slots, then the address ranges, then one "unknown" (`other`).
     pub fn clients(&self) -> usize {
-        self.slots + 1
+        self.slots + self.ranges + 1
+    }
+
+    /// The client index of `other`: no Loki port, no known range.
+    pub fn other(&self) -> usize {
+        self.slots + self.ranges
     }
 
     pub fn len(&self) -> usize {
@@ -58,7 +65,7 @@ impl Dims {
         self.len() == 0
     }
 
-    /// The cell of one combination; `client == slots` is "not a Loki port".
+    /// The cell of one combination; see [`Dims::clients`] for the client index.
     #[inline(always)]
     pub fn index(
         &self,
@@ -261,23 +268,6 @@ impl Coverage {
     }
 }
 
-/// One capture kept for `--dedupe`: which cell it went into, so a matched duplicate can be
-/// taken out again.
-#[derive(Clone, Copy, Debug)]
-pub struct Capture {
-    pub interface: u64,
-    pub start: u64,
-    pub end: u64,
-    pub cell: u32,
-    pub packets: u64,
-    pub bytes: u64,
-    /// Orders captures deterministically whatever thread saw them.
-    pub order: (u32, u64),
-}
-
-/// The 5-tuple of a flow.
-pub type FlowKey = (super::zones::Addr, super::zones::Addr, u16, u16, u8);
-
 /// Everything one worker counted.
 pub struct Agg {
     pub dims: Dims,
@@ -285,8 +275,8 @@ pub struct Agg {
     pub cov: Coverage,
     /// Per window: earliest start and latest end of its counted records.
     pub span: Vec<(u64, u64)>,
-    /// Captures by 5-tuple, only with `--dedupe`.
-    pub captures: std::collections::HashMap<FlowKey, Vec<Capture>>,
+    /// With `--dedupe`: this worker's spill of Loki captures (docs/flows.md).
+    pub spill: Option<super::dedupe::Spill>,
 }
 
 impl Agg {
@@ -296,7 +286,7 @@ impl Agg {
             cells: vec![Cell::default(); dims.len()],
             cov: Coverage::default(),
             span: vec![(u64::MAX, 0); dims.windows],
-            captures: Default::default(),
+            spill: None,
         }
     }
 
@@ -309,43 +299,21 @@ impl Agg {
             a.0 = a.0.min(b.0);
             a.1 = a.1.max(b.1);
         }
-        for (k, v) in o.captures {
-            self.captures.entry(k).or_default().extend(v);
-        }
     }
 
-    /// `--dedupe`: of two captures of one 5-tuple on different interfaces with overlapping
-    /// windows, the later (by start, then file order) is the duplicate and is taken out.
-    pub fn dedupe(&mut self) {
-        let mut keys: Vec<_> = self.captures.keys().copied().collect();
-        keys.sort_unstable_by_key(|k| format!("{k:?}"));
-        for k in keys {
-            let mut v = self.captures.remove(&k).unwrap_or_default();
-            v.sort_by_key(|c| (c.start, c.order));
-            let mut paired = vec![false; v.len()];
-            for i in 0..v.len() {
-                if paired[i] {
-                    continue;
-                }
-                let partner = (0..i).find(|&j| {
-                    !paired[j]
-                        && v[j].interface != v[i].interface
-                        && v[j].start <= v[i].end
-                        && v[i].start <= v[j].end
-                });
-                if let Some(j) = partner {
-                    paired[i] = true;
-                    paired[j] = true;
-                    let c = &mut self.cells[v[i].cell as usize];
-                    c.records -= 1;
-                    c.packets -= v[i].packets;
-                    c.bytes -= v[i].bytes;
-                    self.cov.counted -= 1;
-                    self.cov.deduped += 1;
-                    self.cov.deduped_bytes += v[i].bytes;
-                }
-            }
-        }
+    /// `--dedupe`: takes the second captures of a flow out of their cells, partition by
+    /// partition of what the `workers` spilled ([`super::dedupe`]).
+    pub fn dedupe(&mut self, dir: &super::dedupe::SpillDir, workers: usize) -> Result<(), String> {
+        let (cells, cov) = (&mut self.cells, &mut self.cov);
+        super::dedupe::matches(dir, workers, |d| {
+            let c = &mut cells[d.cell as usize];
+            c.records -= 1;
+            c.packets -= d.packets;
+            c.bytes -= d.bytes;
+            cov.counted -= 1;
+            cov.deduped += 1;
+            cov.deduped_bytes += d.bytes;
+        })
     }
 }
 
@@ -358,13 +326,14 @@ mod tests {
         let d = Dims {
             windows: 2,
             slots: 5,
+            ranges: 1,
             zones1: 4,
         };
         let mut seen = vec![false; d.len()];
         for w in 0..2 {
             for s in 0..5 {
                 for dir in 0..2 {
-                    for c in 0..6 {
+                    for c in 0..7 {
                         for zc in 0..4 {
                             for zs in 0..4 {
                                 let i = d.index(w, s, dir, c, zc, zs);

@@ -1,16 +1,19 @@
 //! One record -> one cell: which Loki port is its server side, request or response, the
 //! client, both ends' zones, the time window, and every reason not to count it.
 
-use super::aggregate::{Agg, Capture, REQUEST, RESPONSE};
+use super::aggregate::{Agg, REQUEST, RESPONSE};
+use super::dedupe::Capture;
 use super::format::Layout;
 use super::portmap::{NO_SLOT, PortMap};
 use super::record::{Fields, parse_port, parse_u64};
-use super::zones::{Addr, Zones, parse_addr};
+use super::zones::{Addr, ClientRanges, Zones, parse_addr};
 
 /// What the analysis was asked to count, shared by every worker.
 pub struct Ctx<'a> {
     pub ports: &'a PortMap,
     pub zones: &'a Zones,
+    /// `flows.clients`: who a client address is when its port is not a Loki port.
+    pub clients: &'a ClientRanges,
     /// Count records with `since <= start < until` only.
     pub since: Option<u64>,
     pub until: Option<u64>,
@@ -164,16 +167,21 @@ pub fn line(
     }
     let (ds, ss) = (ctx.ports.slot(dp), ctx.ports.slot(sp));
     let d = &agg.dims;
-    let unknown = d.slots;
+    // The client: the component of its port when that is a Loki port, else the range of
+    // `flows.clients` its address is in, else `other`.
+    let by_range = |a: Option<Addr>| match a {
+        Some(a) if d.ranges > 0 => ctx.clients.table.of(a).map_or(d.other(), |r| d.slots + r),
+        _ => d.other(),
+    };
     let (server, dirn, client, zc, zs) = if ds != NO_SLOT {
         let client = if ss == NO_SLOT {
-            unknown
+            by_range(sa)
         } else {
             usize::from(ss)
         };
         (usize::from(ds), REQUEST, client, zsrc, zdst)
     } else {
-        (usize::from(ss), RESPONSE, unknown, zdst, zsrc)
+        (usize::from(ss), RESPONSE, by_range(da), zdst, zsrc)
     };
     let cell = d.index(w, server, dirn, client, usize::from(zc), usize::from(zs));
     agg.cells[cell].add(packets, bytes);
@@ -189,19 +197,24 @@ pub fn line(
         span.0 = span.0.min(s);
         span.1 = span.1.max(e);
     }
-    if ctx.dedupe
+    if let Some(spill) = agg.spill.as_mut()
         && let (Some(sa), Some(da)) = (sa, da)
     {
         let iface = l.interface_id.map_or(&b""[..], |i| f.get(line, i));
-        let key = (sa, da, sp, dp, num(l.protocol).unwrap_or(6) as u8);
-        agg.captures.entry(key).or_default().push(Capture {
+        spill.push(&Capture {
+            src: sa,
+            dst: da,
+            sport: sp,
+            dport: dp,
+            proto: num(l.protocol).unwrap_or(6) as u8,
             interface: hash(iface),
             start: t,
             end: end.unwrap_or(t),
             cell: cell as u32,
             packets,
             bytes,
-            order: (src.file_index, offset),
+            file: src.file_index,
+            offset,
         });
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod attribute;
+pub mod dedupe;
 pub mod format;
 pub mod html;
 pub mod input;
@@ -64,6 +65,8 @@ pub fn analyze(plan: &Plan, opts: &Options) -> Result<report::Report, Failure> {
     let pm = portmap::PortMap::from_plan(plan);
     let zones =
         zones::Zones::new(&plan.zones, &opts.az_ids).map_err(|e| Failure::plain("--az-id", e))?;
+    let clients = zones::ClientRanges::new(&plan.flow_clients)
+        .map_err(|e| Failure::plain(&plan.model_path, e))?;
     if plan.zones.is_empty() {
         let mut f = Failure::plain(
             &plan.model_path,
@@ -94,11 +97,13 @@ pub fn analyze(plan: &Plan, opts: &Options) -> Result<report::Report, Failure> {
             1
         },
         slots: pm.slots.len(),
+        ranges: clients.names.len(),
         zones1: zones.names.len() + 1,
     };
     let ctx = attribute::Ctx {
         ports: &pm,
         zones: &zones,
+        clients: &clients,
         since: opts.since,
         until: opts.until,
         compare_at: opts.compare_at,
@@ -115,6 +120,7 @@ pub fn analyze(plan: &Plan, opts: &Options) -> Result<report::Report, Failure> {
         namespace: &plan.namespace,
         price_per_gb: opts.price_per_gb,
         zones: &zones.names,
+        clients: &clients.names,
         compare: if comparing {
             Some(("baseline", None))
         } else {

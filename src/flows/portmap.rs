@@ -63,10 +63,14 @@ pub struct Slot {
 /// Port number -> slot, for every port of the Plan.
 pub struct PortMap {
     pub slots: Vec<Slot>,
-    table: Box<[u16; 65536]>,
     /// One bit per port: 8 KiB, so the "is it Loki at all" test of every record stays in
-    /// the L1 cache (the slot table is 128 KiB).
+    /// the L1 cache.
     bits: Box<[u64; 1024]>,
+    /// Ports of the map below each 64-port word of `bits`. Slots are sorted by port and
+    /// each has its own, so a port's slot is its rank: this prefix count plus a popcount
+    /// (2 KiB, next to the bitmap, where a 128 KiB port -> slot table missed the cache on
+    /// every Loki record).
+    rank: Box<[u16; 1024]>,
 }
 
 /// The table's "not a Loki port".
@@ -98,13 +102,17 @@ impl PortMap {
                 }),
             }
         }
-        let mut table = Box::new([NO_SLOT; 65536]);
         let mut bits = Box::new([0u64; 1024]);
-        for (i, s) in slots.iter().enumerate() {
-            table[usize::from(s.port)] = i as u16;
+        for s in &slots {
             bits[usize::from(s.port) / 64] |= 1 << (s.port % 64);
         }
-        PortMap { slots, table, bits }
+        let mut rank = Box::new([0u16; 1024]);
+        let mut below = 0u16;
+        for (r, b) in rank.iter_mut().zip(bits.iter()) {
+            *r = below;
+            below += b.count_ones() as u16;
+        }
+        PortMap { slots, bits, rank }
     }
 
     /// Whether `port` is in the map.
@@ -116,7 +124,12 @@ impl PortMap {
     /// The slot of `port`, or [`NO_SLOT`].
     #[inline(always)]
     pub fn slot(&self, port: u16) -> u16 {
-        self.table[usize::from(port)]
+        let (w, b) = (usize::from(port) / 64, port % 64);
+        let word = self.bits[w];
+        if word >> b & 1 == 0 {
+            return NO_SLOT;
+        }
+        self.rank[w] + (word & ((1u64 << b) - 1)).count_ones() as u16
     }
 }
 
@@ -236,5 +249,15 @@ mod tests {
         );
         assert_eq!(s(9150).component, "chunks-cache+results-cache");
         assert_eq!(m.slot(443), NO_SLOT);
+        // Every port's slot is its own, and no other port has one.
+        let mut seen = 0;
+        for p in 0..=u16::MAX {
+            let s = m.slot(p);
+            if s != NO_SLOT {
+                assert_eq!(m.slots[usize::from(s)].port, p);
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, m.slots.len());
     }
 }

@@ -193,6 +193,8 @@ pub struct Meta<'a> {
     pub namespace: &'a str,
     pub price_per_gb: f64,
     pub zones: &'a [String],
+    /// The names of `flows.clients`, client indexes after the slots.
+    pub clients: &'a [String],
     pub compare: Option<(&'static str, Option<u64>)>,
     pub dedupe: bool,
 }
@@ -272,10 +274,14 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-fn client_name(pm: &PortMap, client: usize) -> String {
-    pm.slots
-        .get(client)
-        .map_or_else(|| "other".to_owned(), |s| s.component.clone())
+fn client_name(pm: &PortMap, meta: &Meta, client: usize) -> String {
+    match pm.slots.get(client) {
+        Some(s) => s.component.clone(),
+        None => meta
+            .clients
+            .get(client - pm.slots.len())
+            .map_or_else(|| "other".to_owned(), Clone::clone),
+    }
 }
 
 fn edge_rows(agg: &Agg, pm: &PortMap, meta: &Meta, windows: &[usize], secs: u64) -> Vec<EdgeRow> {
@@ -288,7 +294,7 @@ fn edge_rows(agg: &Agg, pm: &PortMap, meta: &Meta, windows: &[usize], secs: u64)
             let bytes = e.dir[REQUEST].bytes + e.dir[RESPONSE].bytes;
             let c = cost(e.cross, meta.price_per_gb);
             EdgeRow {
-                client: client_name(pm, client),
+                client: client_name(pm, meta, client),
                 server: s.component.clone(),
                 port: s.port,
                 name: s.name.clone(),

@@ -34,6 +34,7 @@ const ORDER: &[&str] = &[
     "clients",
     "zones",
     "zoneIds",
+    "flows",
     "images",
 ];
 

@@ -89,12 +89,37 @@ pub struct Model {
     #[serde(default)]
     #[schemars(extend("propertyNames" = az_ids()))]
     pub zone_ids: BTreeMap<AzId, ZoneName>,
+    /// `portplan flows` settings: the address ranges of clients outside the chart.
+    #[serde(default)]
+    pub flows: Option<FlowsSettings>,
     /// Container images. Defaults pin versions known to work together.
     #[serde(default)]
     pub images: Option<Images>,
     /// Prometheus monitoring: ServiceMonitors for every component and cache exporter.
     #[serde(default)]
     pub monitoring: Option<Monitoring>,
+}
+
+/// `portplan flows` settings.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowsSettings {
+    /// Clients named by their addresses (Alloy agents, Grafana, a CI runner subnet): a flow
+    /// whose client side is on no Loki port but in one of these CIDRs is an edge from that
+    /// client (the longest prefix wins), not from `other`.
+    #[serde(default)]
+    pub clients: Vec<FlowClient>,
+}
+
+/// One client address range of `flows.clients`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowClient {
+    /// The client's name in the report: a DNS-1035 label, neither a Loki component's name
+    /// nor `other`.
+    pub name: DnsLabel,
+    /// Its addresses: pod, node-group or subnet CIDRs, IPv4 or IPv6.
+    pub cidrs: Vec<Cidr>,
 }
 
 /// The schema of an availability-zone ID, for the `zoneIds` mapping's keys.

@@ -75,6 +75,9 @@ pub struct Plan {
     pub addresses: Addresses,
     pub clients: ClientsPlan,
     pub zones: Vec<ZonePlan>,
+    /// `flows.clients`: clients named by address range in `portplan flows`, in model order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flow_clients: Vec<FlowClientPlan>,
     pub images: ImagesPlan,
     /// Every port, as `portplan ports` lists it.
     pub ports: Vec<PortEntry>,
@@ -475,6 +478,13 @@ pub struct ZonePlan {
     /// The availability-zone IDs (`zoneIds`) that name this zone, sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub az_ids: Vec<String>,
+}
+
+/// A client of `portplan flows` named by its address ranges (`flows.clients`).
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowClientPlan {
+    pub name: String,
+    pub cidrs: Vec<String>,
 }
 
 /// Container images, `registry/repository:tag`.

@@ -256,6 +256,14 @@ pub fn model_facts(plan: &Plan) -> Value {
             m.insert("zoneIds".into(), Value::Object(ids));
         }
     }
+    if !plan.flow_clients.is_empty() {
+        let clients: Vec<Value> = plan
+            .flow_clients
+            .iter()
+            .map(|c| json!({"name": c.name, "cidrs": c.cidrs}))
+            .collect();
+        m.insert("flows".into(), json!({ "clients": clients }));
+    }
     Value::Object(m)
 }
 

@@ -452,6 +452,13 @@ fn chunks_and_threads_do_not_change_the_numbers() {
     assert_eq!(run("1024", "1", "big.log"), whole);
     assert_eq!(run("1024", "4", "big.log"), whole);
     assert_eq!(run("1024", "4", "big.gz"), whole);
+    // The last line without its newline: the mapped reader and the buffered one (gzip)
+    // both still count it.
+    assert_eq!(big.pop(), Some(b'\n'));
+    std::fs::write(d.join("cut.log"), &big).unwrap();
+    gz(&d.join("cut.gz"), &big);
+    assert_eq!(run("1024", "3", "cut.log"), run("1024", "1", "cut.gz"));
+    assert_eq!(run("1000000000", "1", "cut.log"), whole);
     // 200 copies of a.log (1 request of 1000 B on 4101 each) + 100 of rollout.log (4 each).
     assert_eq!(
         whole
@@ -513,5 +520,166 @@ fn a_broken_parquet_file_fails_alone() {
         v["coverage"]["failures"]
     );
     assert_eq!(nums(&v, 4101)[0], 1, "the other files still count");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn clients_named_by_address_range() {
+    // tests/cases/flows/clients/portplan.yaml: the reference zones, and `flows.clients`
+    // alloy = 10.0.16.0/24 (in 1a) + 10.0.48.0/24 (in 1b), ops-vpn = 10.0.20.0/24 (1a),
+    // grafana = 10.0.20.10/32 (inside ops-vpn: the longer prefix wins).
+    // tests/cases/flows/clients/clients.log:
+    //  1  10.0.16.5 (alloy, 1a) -> 10.0.32.7 (1b) :4101    1000 B  request, cross
+    //  2  the response 10.0.32.7:4101 -> 10.0.16.5          300 B  client = its destination: alloy, cross
+    //  3  10.0.48.9 (alloy, 1b) -> 10.0.32.7 (1b) :4101    2000 B  same zone
+    //  4  10.0.20.10 (grafana, 1a) -> 10.0.0.9 (1a) :4080   500 B  same zone
+    //  5  10.0.20.11 (ops-vpn, 1a) -> 10.0.64.4 (1c) :4080  400 B  cross
+    //  6  10.0.5.5 (no range, 1a) -> 10.0.32.7 :4101        100 B  other, cross
+    //  7  10.0.16.5:7946 -> 10.0.32.9:7946                   60 B  a Loki client port wins over
+    //     the range: memberlist -> memberlist, cross
+    //  8  record 7 with one field too many: skipped
+    // alloy -> distributor: 3 records, 3000 + 300 = 3300 B, cross 1000 + 300 = 1300,
+    // share 1300 / 3300 = 0.393939; at $0.002 per cross byte $2.6 over the 60 s window.
+    let m = "tests/cases/flows/clients/portplan.yaml";
+    let v = json(&[
+        "-m",
+        m,
+        "--price-per-gb",
+        PRICE,
+        "tests/cases/flows/clients/clients.log",
+    ]);
+    let edges = v["edges"].as_array().unwrap();
+    let edge = |client: &str, port: u64| {
+        edges
+            .iter()
+            .find(|e| e["client"] == client && e["port"] == port)
+            .unwrap_or_else(|| panic!("no edge {client} -> {port}: {edges:?}"))
+    };
+    let e = edge("alloy", 4101);
+    assert_eq!(
+        (&e["records"], &e["request_bytes"], &e["response_bytes"]),
+        (&3.into(), &3000.into(), &300.into())
+    );
+    assert_eq!(e["cross_zone_bytes"], 1300);
+    assert_eq!(e["cross_zone_share"], 0.393939);
+    assert_eq!(e["cost_usd"], 2.6);
+    assert_eq!(edge("grafana", 4080)["cross_zone_bytes"], 0);
+    assert_eq!(edge("grafana", 4080)["bytes"], 500);
+    assert_eq!(edge("ops-vpn", 4080)["cross_zone_bytes"], 400);
+    assert_eq!(edge("other", 4101)["bytes"], 100);
+    assert_eq!(edge("memberlist", 7946)["bytes"], 60);
+    assert_eq!(edges.len(), 5, "{edges:?}");
+    // Per port nothing changes: the client ranges only name the client side.
+    assert_eq!(nums(&v, 4101), [3, 3100, 1100, 1, 300, 300]);
+    assert_eq!(
+        v["coverage"]["skipped"][0]["reason"],
+        "more fields than the format"
+    );
+    // Without the ranges every one of them is `other`.
+    let v = json(&["tests/cases/flows/clients/clients.log"]);
+    let clients: Vec<&str> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["client"].as_str().unwrap())
+        .collect();
+    assert_eq!(clients, ["other", "other", "memberlist"]);
+}
+
+#[test]
+fn a_flows_client_named_like_a_component_or_twice_is_a_model_error() {
+    let d = scratch("clients-bad");
+    let base = std::fs::read_to_string(root().join("portplan.yaml")).unwrap();
+    for (clients, want) in [
+        (
+            "    - name: distributor\n      cidrs: [\"10.0.16.0/24\"]\n",
+            "flows client `distributor` has the name of the Loki component `distributor`",
+        ),
+        (
+            "    - name: other\n      cidrs: [\"10.0.16.0/24\"]\n",
+            "flows client `other` has the name of the report's unknown clients",
+        ),
+        (
+            "    - name: alloy\n      cidrs: [\"10.0.16.0/24\"]\n    - name: alloy\n      cidrs: [\"10.0.17.0/24\"]\n",
+            "flows client `alloy` is listed twice",
+        ),
+    ] {
+        let model = format!("{base}flows:\n  clients:\n{clients}");
+        let path = d.join("m.yaml");
+        std::fs::write(&path, &model).unwrap();
+        let p = path.to_str().unwrap();
+        // flows refuses the model (exit 2); validate finds it invalid (exit 1).
+        for (cmd, code) in [
+            (&["flows", "-m", p, "tests/cases/flows/basic"][..], 2),
+            (&["validate", p], 1),
+        ] {
+            let o = portplan(cmd);
+            let said = format!("{}{}", stdout(&o), stderr(&o));
+            assert_eq!(o.status.code(), Some(code), "{cmd:?}: {said}");
+            assert!(said.contains(want), "{cmd:?}: {said}");
+        }
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn dedupe_across_files_chunks_and_threads() {
+    // 3000 flows 10.0.0.5:n -> 10.0.32.7:4101 (1a -> 1b), 100 B each, captured twice: on
+    // eni-src in a.log over [t, t + 60] and on eni-dst in b.log over [t + 5, t + 65] (the
+    // twin in the other file, so the match cannot rely on one worker seeing both); and 500
+    // flows captured once (c.log). Without --dedupe: 6500 requests, 650000 B. With it,
+    // every twin pairs: 3500 requests of 100 B, 3000 deduped (300000 B), whatever the chunk
+    // size and the number of workers.
+    let d = scratch("dedupe-many");
+    let mut a = String::new();
+    let mut b = String::new();
+    let mut c = String::new();
+    for n in 0..3500u32 {
+        let t = 1_700_000_000 + u64::from(n % 50) * 60;
+        let line = |eni: &str, t: u64| {
+            format!(
+                "2 1 {eni} 10.0.0.5 10.0.32.7 {} 4101 6 1 100 {t} {} ACCEPT OK\n",
+                20000 + n,
+                t + 60
+            )
+        };
+        if n < 3000 {
+            a.push_str(&line("eni-src", t));
+            b.push_str(&line("eni-dst", t + 5));
+        } else {
+            c.push_str(&line("eni-src", t));
+        }
+    }
+    std::fs::write(d.join("a.log"), &a).unwrap();
+    std::fs::write(d.join("b.log"), &b).unwrap();
+    std::fs::write(d.join("c.log"), &c).unwrap();
+    let v = json(&[d.to_str().unwrap()]);
+    assert_eq!(nums(&v, 4101), [6500, 650000, 650000, 0, 0, 0]);
+    for (chunk, threads) in [("1000000000", "1"), ("4096", "1"), ("4096", "3")] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_portplan"))
+            .args([
+                "flows",
+                "--format",
+                "json",
+                "--dedupe",
+                "--threads",
+                threads,
+                d.to_str().unwrap(),
+            ])
+            .current_dir(root())
+            .env("PORTPLAN_FLOWS_CHUNK", chunk)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            nums(&v, 4101),
+            [3500, 350000, 350000, 0, 0, 0],
+            "chunk {chunk}, {threads} threads"
+        );
+        assert_eq!(v["coverage"]["deduped"], 3000);
+        assert_eq!(v["coverage"]["deduped_bytes"], 300000);
+        assert_eq!(v["coverage"]["counted"], 3500);
+    }
     std::fs::remove_dir_all(&d).unwrap();
 }

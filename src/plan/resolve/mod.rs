@@ -230,6 +230,7 @@ impl Resolver<'_> {
             strategy,
             &layout,
         );
+        let flow_clients = self.flow_clients(&ports);
 
         let mut monitoring = monitoring;
         if monitoring.service_monitor {
@@ -338,6 +339,7 @@ impl Resolver<'_> {
             addresses,
             clients,
             zones,
+            flow_clients,
             images,
             ports,
             owned_flags: pods::owned_flags(),
@@ -438,6 +440,57 @@ impl Resolver<'_> {
             }
         }
         zones
+    }
+
+    /// `flows.clients`: a name is a client of the report's edges, so it may be neither a
+    /// Loki component of the port map, nor `other` (the edge of unknown clients), nor listed
+    /// twice.
+    fn flow_clients(&mut self, ports: &[PortEntry]) -> Vec<FlowClientPlan> {
+        let list = self
+            .lm
+            .model
+            .flows
+            .as_ref()
+            .map(|f| f.clients.clone())
+            .unwrap_or_default();
+        let mut out: Vec<FlowClientPlan> = Vec::new();
+        // The model index of each entry of `out`, to point at the first of two.
+        let mut index: Vec<usize> = Vec::new();
+        for (i, c) in list.iter().enumerate() {
+            let name = c.name.to_string();
+            let ptr = format!("/flows/clients/{i}/name");
+            if name == "other" || ports.iter().any(|p| p.component == name) {
+                self.err_value(
+                    &ptr,
+                    format!(
+                        "flows client `{name}` has the name of {}: edges could not tell them apart",
+                        if name == "other" {
+                            "the report's unknown clients".to_owned()
+                        } else {
+                            format!("the Loki component `{name}`")
+                        }
+                    ),
+                )
+                .hint = Some(format!("name it after the client, e.g. `{name}-client`"));
+                continue;
+            }
+            if let Some(j) = out.iter().position(|o| o.name == name) {
+                let first = format!("/flows/clients/{}/name", index[j]);
+                let at = self.lm.located.value_location(&first);
+                let d = self
+                    .lm
+                    .error_at_value(&ptr, format!("flows client `{name}` is listed twice"));
+                self.errors
+                    .push(d.with_related(&self.lm.path, at, "first listed here"));
+                continue;
+            }
+            index.push(i);
+            out.push(FlowClientPlan {
+                name,
+                cidrs: c.cidrs.iter().map(ToString::to_string).collect(),
+            });
+        }
+        out
     }
 
     fn images(&mut self) -> ImagesPlan {
