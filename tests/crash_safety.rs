@@ -50,20 +50,34 @@ fn gen_cmd(dir: &Path) -> Command {
     c
 }
 
-/// Runs gen to completion (bounded), returning how long it took.
-fn gen_ok(dir: &Path) -> Duration {
+/// How long one gen run took, and when its staging folder first appeared (the write phase
+/// starts then; `None` when polling missed it).
+struct Timing {
+    full: Duration,
+    writing_from: Option<Duration>,
+}
+
+/// Runs gen to completion (bounded), watching for its staging folder.
+fn gen_ok(dir: &Path) -> Timing {
     let start = Instant::now();
     let mut child = gen_cmd(dir).spawn().unwrap();
+    let mut writing_from = None;
     loop {
         if let Some(s) = child.try_wait().unwrap() {
             assert!(s.success(), "gen failed: {s}");
-            return start.elapsed();
+            return Timing {
+                full: start.elapsed(),
+                writing_from,
+            };
         }
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             panic!("gen hung");
         }
-        std::thread::sleep(Duration::from_millis(5));
+        if writing_from.is_none() && !staging_left(dir).is_empty() {
+            writing_from = Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_micros(200));
     }
 }
 
@@ -87,10 +101,13 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
     // names it), and how long one run takes.
     let mut expected = Vec::new();
     let mut full = Duration::ZERO;
+    let mut writing_from = Duration::MAX;
     for m in &models {
         std::fs::write(dir.join("m.yaml"), m).unwrap();
         let _ = std::fs::remove_dir_all(dir.join("out"));
-        full = full.max(gen_ok(dir));
+        let t = gen_ok(dir);
+        full = full.max(t.full);
+        writing_from = writing_from.min(t.writing_from.unwrap_or(t.full / 2));
         expected.push(tree(&dir.join("out")));
     }
     assert!(expected[0].len() > CLIENTS, "{} files", expected[0].len());
@@ -104,8 +121,10 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
     );
 
     // `out` holds expected[current]; each round asks for the other one and kills the run
-    // after a delay that sweeps the run's whole duration (with a little jitter, so rounds do
-    // not all land on the same instruction).
+    // after a delay (with a little jitter, so rounds do not all land on the same
+    // instruction). Even rounds sweep twice the run's whole duration; odd ones sweep its
+    // write phase (from the staging folder's appearance to the end), which is short next to
+    // rendering: files written, synced once, swapped.
     let mut current = 1;
     let mut interrupted = 0;
     let mut mid_write = 0;
@@ -118,7 +137,12 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let jitter = Duration::from_micros((seed >> 33) % 2000);
-        let delay = full.mul_f64(f64::from(round) / f64::from(KILLS) * 2.0) + jitter;
+        let at = f64::from(round / 2) / f64::from(KILLS / 2);
+        let delay = if round % 2 == 0 {
+            full.mul_f64(at * 2.0)
+        } else {
+            writing_from + (full.saturating_sub(writing_from)).mul_f64(at)
+        } + jitter;
         let mut child = gen_cmd(dir).spawn().unwrap();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
@@ -160,7 +184,7 @@ fn sigkill_during_gen_leaves_the_old_or_the_new_output_never_a_mix() {
     // The next run succeeds, writes the requested output and leaves no staging folder.
     let want = 1 - current;
     std::fs::write(dir.join("m.yaml"), &models[want]).unwrap();
-    gen_ok(dir);
+    let _ = gen_ok(dir);
     assert!(
         tree(&dir.join("out")) == expected[want],
         "the next run wrote the new output"
