@@ -23,7 +23,7 @@ pub struct ParsedFile {
     /// Nothing but comments: validated as an empty mapping, errors point at 1:1.
     pub blank: bool,
     /// The value with every node's position, parsed again the first time a message needs
-    /// one: a valid file never pays for them (they were half of a 7,000-line file's parse).
+    /// one: a valid file never pays for them (they were 30% of a 7,000-line file's parse).
     positions: OnceLock<Located>,
 }
 
