@@ -33,7 +33,8 @@ bench_rg_pattern() {
   local names
   names=$("$bin" ports --format json | python3 -c '
 import json, sys
-svc = sorted({p["service"] for p in json.load(sys.stdin)})
+# The canary has a port but no Service (its "service" is empty).
+svc = sorted({p["service"] for p in json.load(sys.stdin) if p["service"]})
 print("|".join(s.split("-", 2)[2] for s in svc))')
   echo "loki-v3-($names)"
 }
