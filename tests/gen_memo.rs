@@ -145,6 +145,17 @@ fn a_changed_template_folder_changes_the_key() {
     assert!(stderr(&o).contains("wrote"), "{}", stderr(&o));
     let extra = std::fs::read_to_string(out.join("extra.txt")).unwrap();
     assert!(extra.ends_with("\ntwo\n"), "{extra}");
+
+    // A symlink added to the folder: the renderer refuses it, and so must the next run,
+    // although the regular files (all the memo could read) are unchanged.
+    std::os::unix::fs::symlink(templates.join("extra.txt"), templates.join("link.txt")).unwrap();
+    let o = generate();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("templates may not be symlinks"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

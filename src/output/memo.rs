@@ -54,11 +54,33 @@ pub fn key(model: &Path, templates: Option<&Path>, templates_only: bool) -> Opti
     d.field(&[u8::from(templates_only)]);
     if let Some(dir) = templates {
         d.field(dir.display().to_string().as_bytes());
+        if holds_a_symlink(dir)? {
+            // The renderer refuses a template folder with a symlink; that run must say so.
+            return None;
+        }
         for (rel, bytes) in super::read_tree(dir).ok()? {
             d.field(rel.as_bytes()).field(&bytes);
         }
     }
     Some(Key(d.hex()))
+}
+
+/// Whether a symlink is anywhere under `dir` (`None` when it cannot be read).
+fn holds_a_symlink(dir: &Path) -> Option<bool> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).ok()? {
+            let entry = entry.ok()?;
+            let ft = entry.file_type().ok()?;
+            if ft.is_symlink() {
+                return Some(true);
+            }
+            if ft.is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    Some(false)
 }
 
 /// The digest of the output gen writes: its files and the manifest, by path.
