@@ -10,6 +10,7 @@ mod kube;
 mod load;
 pub mod pod;
 pub mod scalars;
+mod storage;
 mod types;
 
 pub use crate::suggest::did_you_mean;
@@ -18,6 +19,7 @@ pub use component::{Component, Mode, Stage, StageError, TRANSITION_SLOT_OFFSET};
 pub use kube::KubeVersion;
 pub use load::{LoadedModel, load_model, model_of, parse_model, typed};
 pub use scalars::Port;
+pub use storage::*;
 pub use types::*;
 
 /// The model's JSON Schema (draft-07), as `portplan schema` prints it.
