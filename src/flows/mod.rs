@@ -12,6 +12,8 @@ pub mod dedupe;
 pub mod format;
 pub mod html;
 pub mod input;
+#[cfg(target_os = "linux")]
+mod mapped;
 pub mod parquet;
 pub mod portmap;
 pub mod record;
