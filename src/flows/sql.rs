@@ -68,6 +68,15 @@ impl Maps {
     }
 }
 
+/// The table's columns: the format's fields in order, then [`EXTRA`].
+fn columns(layout: &Layout) -> impl Iterator<Item = String> + '_ {
+    layout
+        .fields
+        .iter()
+        .map(|f| column(f))
+        .chain(std::iter::once(EXTRA.to_owned()))
+}
+
 /// The Athena DDL, view and report queries.
 pub fn athena(
     plan: &Plan,
@@ -85,13 +94,7 @@ pub fn athena(
     } else {
         "s3://BUCKET/AWSLogs/ACCOUNT/vpcflowlogs/REGION/".to_owned()
     };
-    let cols: Vec<String> = layout
-        .fields
-        .iter()
-        .map(|f| column(f))
-        .chain(std::iter::once(EXTRA.to_owned()))
-        .map(|c| format!("  {c} string"))
-        .collect();
+    let cols: Vec<String> = columns(layout).map(|c| format!("  {c} string")).collect();
     let mut out = format!(
         "-- portplan flows --sql athena: the report of `portplan flows --format json`, one\n\
          -- statement per part (Athena runs one statement per query): the table once, the view\n\
@@ -137,11 +140,7 @@ pub fn duckdb(
     } else {
         location.to_owned()
     };
-    let cols: Vec<String> = layout
-        .fields
-        .iter()
-        .map(|f| column(f))
-        .chain(std::iter::once(EXTRA.to_owned()))
+    let cols: Vec<String> = columns(layout)
         .map(|c| format!("'{c}': 'VARCHAR'"))
         .collect();
     // null_padding: a line with fewer fields keeps its row (NULLs at the end);
